@@ -1,0 +1,1 @@
+"""Reference implementations, with the same signatures and docstrings as exercises/."""
