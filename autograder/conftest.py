@@ -18,7 +18,9 @@ import pytest
 
 from autograder.seam import TARGETS, ExerciseImportError
 
-PER_TEST_SECONDS = 60  # a runaway loop in one exercise must not stop the rest of the grading
+# A runaway loop in one exercise must not stop the rest of the grading. $GRADE_TIMEOUT
+# overrides it (the project's own tests use a short limit to check the mechanism).
+PER_TEST_SECONDS = float(os.environ.get("GRADE_TIMEOUT", 60))
 
 MVU_ITEMS = {
     "tokenize": "Tokenize a sentence with BPE and explain how a word splits into tokens",

@@ -1,0 +1,80 @@
+"""Sphinx extension: keep the built site offline, and offer every page as a notebook.
+
+1. Each MyST notebook page gets a "Download .ipynb" entry in the page's download menu: the
+   notebook myst-nb executed at build time (outputs included) is copied next to the page's
+   source. sphinx-book-theme only does this when a launch service is configured; we have none.
+2. sphinx-thebe injects a script naming a CDN URL into every page even when thebe is off;
+   it is removed, with thebe's own files, since nothing here can launch a kernel.
+3. After the build, every HTML and CSS file is scanned for anything the browser would load
+   from another host (scripts, styles, images, fonts, frames). Each one is a warning, so a
+   build with ``-W`` fails instead of publishing a page that breaks offline.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# Attributes through which a browser fetches something on page load.
+_LOADED = re.compile(
+    r"<(script|img|iframe|source|audio|video|embed)\b[^>]*?\bsrc\s*=\s*[\"'](https?:)?//[^\"']+"
+    r"|<link\b[^>]*?\bhref\s*=\s*[\"'](https?:)?//[^\"']+[^>]*>"
+    r"|url\(\s*[\"']?(https?:)?//[^)]+\)",
+    re.IGNORECASE,
+)
+_INLINE_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_URL_IN_CODE = re.compile(r"[\"'`]https?://(?!www\.w3\.org/)[^\"'`]+[\"'`]")
+
+
+def _offer_notebook(app, pagename, templatename, context, doctree):
+    """Copy the executed notebook beside the page's source and tell the theme about it."""
+    if not context.get("sourcename", "").endswith((".md", ".md.txt")):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.exists():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    """Remove sphinx-thebe's scripts and styles from the page."""
+    def keep(asset) -> bool:
+        name = str(getattr(asset, "filename", asset) or "")
+        body = str(getattr(asset, "attributes", {}).get("body", "")) if hasattr(asset, "attributes") else ""
+        return "thebe" not in name.lower() and "THEBE_JS_URL" not in body
+
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if keep(asset)]
+
+
+def _report_remote_assets(app, exception):
+    """Warn about every asset a built page would fetch from another host."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for path in sorted([*out.rglob("*.html"), *out.rglob("*.css")]):
+        if "_sources" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = [m.group(0)[:120] for m in _LOADED.finditer(text)]
+        if path.suffix == ".html":
+            for body in _INLINE_SCRIPT.findall(text):
+                found += [m.group(0)[:120] for m in _URL_IN_CODE.finditer(body)]
+        for item in found:
+            logger.warning(f"{path.relative_to(out)} loads from another host: {item}",
+                           type="offline", subtype="remote-asset")
+
+
+def setup(app):
+    app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme's buttons (501)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("build-finished", _report_remote_assets)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

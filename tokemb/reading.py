@@ -1,0 +1,50 @@
+"""Reading-time estimates for the book's pages, computed from their prose.
+
+>>> words_of_prose("Hello *world*.\\n```{code-cell} ipython3\\nx = 1\\n```\\nTwo more.")
+4
+"""
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+WORDS_PER_MINUTE = 200
+BOOK_DIR = Path(__file__).resolve().parents[1] / "book"
+_FENCE = re.compile(r"^(`{3,}|:{3,})")
+
+
+def words_of_prose(markdown: str) -> int:
+    """Words outside code cells, code blocks, front matter and directive options."""
+    words, code_fence, directives = 0, None, []  # directives: open ```{note}-style fences
+    lines = markdown.splitlines()
+    if lines and lines[0].strip() == "---":  # skip YAML front matter
+        lines = lines[lines.index("---", 1) + 1:] if "---" in lines[1:] else []
+    for line in lines:
+        stripped = line.strip()
+        if code_fence is not None:  # inside code: skip until the same fence closes
+            code_fence = None if stripped == code_fence else code_fence
+            continue
+        match = _FENCE.match(stripped)
+        if match:
+            marker = match.group(1)
+            if directives and stripped == directives[-1]:
+                directives.pop()  # a directive (note, admonition...) closes
+            elif stripped.startswith(marker + "{") and "code-cell" not in stripped:
+                directives.append(marker)  # its body is prose: keep counting
+            else:
+                code_fence = marker  # a code cell or a plain code block
+            continue
+        if not stripped.startswith(":"):  # ":tags: [...]"-style options are not prose
+            words += len(re.findall(r"[A-Za-z0-9][\w'’-]*", line))
+    return words
+
+
+def reading_minutes(page: str | Path) -> int:
+    """Whole minutes to read a page's prose at WORDS_PER_MINUTE (at least 1).
+
+    ``page`` is a path, or a file name in the book's folder (so a downloaded notebook can
+    call ``reading_minutes("tokenization.md")`` from any folder).
+    """
+    path = Path(page) if Path(page).is_absolute() else BOOK_DIR / page
+    return max(1, math.ceil(words_of_prose(path.read_text(encoding="utf-8")) / WORDS_PER_MINUTE))
