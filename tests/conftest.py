@@ -8,6 +8,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures" / "bpe-reference"
 
@@ -44,3 +47,31 @@ def run_grading(*args: str, root: Path = ROOT, env: dict | None = None, tmp_path
                     message = node.get("message", "")
             run.cases[name], run.messages[name] = result, message
     return run
+
+
+def toc_pages() -> list[str]:
+    """The pages of the book in table-of-contents order, e.g. "book/index"."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc["parts"]:
+        pages += [chapter["file"] for chapter in part["chapters"]]
+    return pages
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """A clean build (every page executed) into a fresh folder; returns the HTML folder.
+
+    $TOKEMB_SITE points at an existing build instead (for quick local reruns)."""
+    if os.environ.get("TOKEMB_SITE"):
+        return Path(os.environ["TOKEMB_SITE"])
+    out = tmp_path_factory.mktemp("site")
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--all", "-W", "-n", "--keep-going",
+         "--path-output", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=1800,
+    )
+    log = proc.stdout + proc.stderr
+    (out / "build.log").write_text(log)
+    assert proc.returncode == 0, "site build failed:\n" + log[-6000:]
+    return out / "_build" / "html"

@@ -2,7 +2,6 @@
 downloaded as a notebook, runs top to bottom in a fresh folder (as a reader's copy would)."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -10,38 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT
+from conftest import ROOT, toc_pages as _toc_pages
 
 pytestmark = pytest.mark.slow
-
-
-def _toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc["parts"]:
-        pages += [chapter["file"] for chapter in part["chapters"]]
-    return pages
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """A clean build (every page executed) into a fresh folder; returns the HTML folder.
-
-    $TOKEMB_SITE points at an existing build instead (for quick local reruns)."""
-    if os.environ.get("TOKEMB_SITE"):
-        return Path(os.environ["TOKEMB_SITE"])
-    out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run(
-        [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "--all", "-W", "-n", "--keep-going",
-         "--path-output", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=1800,
-    )
-    log = proc.stdout + proc.stderr
-    (out / "build.log").write_text(log)
-    assert proc.returncode == 0, "site build failed:\n" + log[-6000:]
-    return out / "_build" / "html"
 
 
 def test_toc_order_matches_the_stage():
