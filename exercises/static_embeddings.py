@@ -1,8 +1,22 @@
 """Static embeddings: cosine similarity, word analogies and skip-gram from scratch.
 
+A ladder, in this order: cosine between two vectors, then between all rows of two matrices;
+word analogies (3CosAdd and 3CosMul, the same answers as gensim's ``most_similar`` and
+``most_similar_cosmul``) and their accuracy on the questions-words set (counted as gensim's
+``evaluate_word_analogies`` counts it); then skip-gram with negative sampling in numpy:
+number the words, make (centre, context) pairs, the unigram^0.75 noise distribution, one
+SGD step, a training loop. Left out on purpose: word2vec's sub-sampling of frequent words,
+its random window shrinking and hierarchical softmax.
+
+Word vectors (``vectors``) are a gensim ``KeyedVectors`` or a plain ``dict`` {word: vector}.
+
 Grade this chapter with:  pytest autograder/test_static_embeddings.py
 """
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -40,3 +54,187 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
         ValueError: if A or B is not 2-D, their widths differ, or any row is all zeros.
     """
     raise NotImplementedError("cosine_similarity_matrix is not implemented yet: normalise rows, then A @ B.T")
+
+
+METHODS = ("3cosadd", "3cosmul")
+
+
+def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=True) -> list:
+    """Solve "a is to b as c is to ?" with word vectors: the k best words, best first.
+
+    ``positive`` and ``negative`` are lists of words (a single word may be given as a str).
+    For king − man + woman: ``positive=["king", "woman"], negative=["man"]``.
+    Every vector is first scaled to unit length (only directions count), then:
+
+    - ``"3cosadd"`` (Mikolov et al., 2013; gensim ``most_similar``): average the unit vectors,
+      +1 for each positive word and −1 for each negative one, divide by the number of words,
+      and rank every word by its cosine with that average.
+    - ``"3cosmul"`` (Levy & Goldberg, 2014; gensim ``most_similar_cosmul``): shift each cosine
+      to [0, 1] with (1 + cos) / 2, then score a word w by
+      Π_{p in positive} s(w, p) / (Π_{n in negative} s(w, n) + 1e-6).
+
+    Input words are left out of the answer unless ``exclude_inputs=False``; so are words
+    whose vector is all zeros (they have no direction). Ties keep the vocabulary order.
+    On the same vectors the result equals gensim's ``most_similar`` / ``most_similar_cosmul``
+    (``topn=k``), up to float rounding (gensim computes in float32, this in float64).
+
+    ``vectors``: a gensim ``KeyedVectors`` or a ``dict`` {word: 1-D vector}. To search only
+    the most frequent words, pass vectors restricted to them.
+
+    Example:
+        >>> toy = {"king": [1.0, 1.0], "man": [1.0, 0.0], "woman": [0.0, 1.0],
+        ...        "queen": [0.0, 2.0], "apple": [-1.0, 0.2]}
+        >>> [(w, round(s, 3)) for w, s in analogy(toy, ["king", "woman"], ["man"], k=2)]
+        [('queen', 0.986), ('apple', 0.359)]
+        >>> [w for w, _ in analogy(toy, ["king", "woman"], ["man"], k=2, exclude_inputs=False)]
+        ['woman', 'queen']
+
+    Raises:
+        KeyError: a word is not in the vocabulary (the message names it).
+        ValueError: ``method`` is not "3cosadd" or "3cosmul"; no positive word; k < 1;
+            an input word has an all-zero vector.
+    """
+    raise NotImplementedError("analogy is not implemented yet: scale every vector to unit length, combine the inputs (3CosAdd or 3CosMul), rank all words, drop the inputs")
+
+
+def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
+    """The (a, b, c, d) questions of a file in the questions-words format: "a is to b as c is to d".
+
+    ``questions`` is a path to such a file, or an iterable of its lines. Lines starting with
+    ": " name a section and are skipped, as are lines that are not exactly four words.
+
+    Example:
+        >>> read_analogy_questions([": capital-common-countries", "Athens Greece Baghdad Iraq", "bad line"])
+        [('Athens', 'Greece', 'Baghdad', 'Iraq')]
+    """
+    raise NotImplementedError("read_analogy_questions is not implemented yet: skip ': section' lines, keep the lines of exactly four words as tuples")
+
+
+def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
+    """Accuracy on analogy questions "a : b :: c : d", counted exactly as gensim 4.4's
+    ``KeyedVectors.evaluate_word_analogies`` (with its defaults) counts it.
+
+    ``questions``: a questions-words file (path) or its lines, or a list of (a, b, c, d)
+    tuples. ``vectors``: a gensim ``KeyedVectors`` or a ``dict`` {word: vector}, ordered
+    from the most frequent word.
+
+    The rules (the same as gensim's, so the numbers agree):
+
+    - Only the first ``restrict_vocab`` words of the vocabulary take part, as answers and as
+      question words. Matching ignores case; where a word has several case variants, the
+      first (most frequent) one is used.
+    - A question with any of its four words outside that vocabulary is skipped: it counts
+      neither as right nor as wrong (gensim's ``dummy4unknown=False``). Its share is the
+      coverage, which you should report next to the accuracy.
+    - The prediction is the best 3CosAdd answer to b − a + c (``analogy(..., k=5)`` on the
+      restricted vocabulary) that is not a, b or c in any case; it is right if it equals d.
+
+    Returns correct / answered, or 0.0 if no question could be answered.
+
+    Example:
+        >>> toy = {"man": [1.0, 0.0], "woman": [0.0, 1.0], "king": [1.0, 1.0],
+        ...        "queen": [0.0, 2.0], "apple": [-1.0, 0.2]}
+        >>> evaluate_analogies(toy, ["man woman king queen", "man king woman queen", "man woman king pear"])
+        1.0
+    """
+    raise NotImplementedError("evaluate_analogies is not implemented yet: restrict the vocabulary, skip questions with unknown words, predict b - a + c with analogy, count hits")
+
+
+def build_vocabulary(tokens, min_count=1) -> tuple[np.ndarray, list[str]]:
+    """Number the words of a token list: the most frequent word gets id 0.
+
+    Words seen fewer than ``min_count`` times are dropped from the sequence (as word2vec does).
+    Ties in frequency keep the order of first appearance.
+    Returns (ids, words): an int64 array of ids, and the words in id order.
+
+    Example:
+        >>> ids, words = build_vocabulary(["the", "cat", "sat", "on", "the", "mat"])
+        >>> ids.tolist(), words
+        ([0, 1, 2, 3, 0, 4], ['the', 'cat', 'sat', 'on', 'mat'])
+        >>> build_vocabulary(["a", "b", "a"], min_count=2)[0].tolist()
+        [0, 0]
+    """
+    raise NotImplementedError("build_vocabulary is not implemented yet: count the tokens, sort by count (ties: first appearance), drop rare words, map tokens to ids")
+
+
+def skipgram_pairs(token_ids, window) -> np.ndarray:
+    """Every (centre, context) pair of a token sequence: the context words are those at most
+    ``window`` positions away on either side; a word is never its own context position.
+
+    Returns an (n_pairs, 2) int64 array, in order of centre position, then of context
+    position. (word2vec also shrinks the window at random; this version keeps it fixed.)
+
+    Example:
+        >>> skipgram_pairs([10, 11, 12], window=1).tolist()
+        [[10, 11], [11, 10], [11, 12], [12, 11]]
+        >>> len(skipgram_pairs([1, 2, 3, 4, 5], window=2))   # 2 + 3 + 4 + 3 + 2
+        14
+
+    Raises:
+        ValueError: if ``window`` < 1.
+    """
+    raise NotImplementedError("skipgram_pairs is not implemented yet: for each position, pair the centre id with every id at most `window` positions away (not itself)")
+
+
+def negative_sampling_distribution(counts, power=0.75) -> np.ndarray:
+    """The noise distribution that negatives are drawn from: P(w) ∝ count(w) ** power.
+
+    With power 0.75 (Mikolov et al., 2013) rare words are drawn more often than their raw
+    frequency, frequent ones less often; power 1 is the raw unigram distribution.
+
+    Example:
+        >>> negative_sampling_distribution([1, 16]).round(4)    # 1 : 16**0.75 = 1 : 8
+        array([0.1111, 0.8889])
+        >>> negative_sampling_distribution([1, 16], power=1.0).round(4)
+        array([0.0588, 0.9412])
+
+    Raises:
+        ValueError: a negative count, or all counts zero.
+    """
+    raise NotImplementedError("negative_sampling_distribution is not implemented yet: raise the counts to `power` and divide by their sum")
+
+
+def sgns_step(W_in, W_out, centres, contexts, negatives, lr) -> float:
+    """One SGD step of skip-gram with negative sampling; updates ``W_in`` and ``W_out`` in place.
+
+    For a centre word c with input vector v = W_in[c], its true context o and negatives
+    n_1..n_K (rows of W_out: u_o, u_k), the loss of one pair is
+
+        L = −log σ(u_o · v) − Σ_k log σ(−u_k · v)
+
+    The gradients: ∂L/∂u_o = (σ(u_o·v) − 1) v, ∂L/∂u_k = σ(u_k·v) v,
+    ∂L/∂v = (σ(u_o·v) − 1) u_o + Σ_k σ(u_k·v) u_k.
+    ``centres`` and ``contexts`` are (B,) id arrays, ``negatives`` is (B, K). The step
+    subtracts ``lr`` times the gradient of the SUM of the B pair losses (as if the B pairs
+    were taken one after the other, all from the same starting point); repeated ids add up.
+
+    Returns the MEAN pair loss, computed before the update.
+
+    Example:
+        >>> W_in, W_out = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.zeros((3, 2))
+        >>> round(sgns_step(W_in, W_out, [0], [1], [[2]], lr=0.5), 4)   # all dots are 0: 2 log 2
+        1.3863
+        >>> W_out.tolist()   # u_1 pulled towards v = [1, 0], the negative u_2 pushed away
+        [[0.0, 0.0], [0.25, 0.0], [-0.25, 0.0]]
+    """
+    raise NotImplementedError("sgns_step is not implemented yet: gather v, u_o, u_k; compute the sigmoids, the loss and the three gradients; scatter-add -lr * grad")
+
+
+def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=5,
+                   lr=0.025, batch_size=64, seed=0) -> tuple[np.ndarray, list[float]]:
+    """Train skip-gram with negative sampling; return (word vectors W_in, mean loss per epoch).
+
+    ``sentences``: a list of id sequences (pairs never cross from one to the next).
+    Steps: build the pairs of every sentence (``skipgram_pairs``); count each word and make
+    the noise distribution (``negative_sampling_distribution``, power 0.75); then each epoch
+    shuffle the pairs, and for each batch draw ``negatives`` noise words per pair and call
+    ``sgns_step``. W_in starts uniform in ±0.5/dim, W_out at zero (as in word2vec); the
+    learning rate falls linearly from ``lr`` towards 0 over training. Deterministic for a
+    given ``seed``.
+
+    Example:
+        >>> W, losses = train_skipgram([[0, 1, 2, 0, 1, 2]] * 20, vocab_size=3, dim=4, epochs=3)
+        >>> W.shape, losses[-1] < losses[0]
+        ((3, 4), True)
+    """
+    raise NotImplementedError("train_skipgram is not implemented yet: pairs, counts, noise distribution; each epoch shuffle, draw negatives, call sgns_step per batch")

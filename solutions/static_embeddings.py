@@ -1,8 +1,22 @@
 """Static embeddings: cosine similarity, word analogies and skip-gram from scratch.
 
+A ladder, in this order: cosine between two vectors, then between all rows of two matrices;
+word analogies (3CosAdd and 3CosMul, the same answers as gensim's ``most_similar`` and
+``most_similar_cosmul``) and their accuracy on the questions-words set (counted as gensim's
+``evaluate_word_analogies`` counts it); then skip-gram with negative sampling in numpy:
+number the words, make (centre, context) pairs, the unigram^0.75 noise distribution, one
+SGD step, a training loop. Left out on purpose: word2vec's sub-sampling of frequent words,
+its random window shrinking and hierarchical softmax.
+
+Word vectors (``vectors``) are a gensim ``KeyedVectors`` or a plain ``dict`` {word: vector}.
+
 Grade this chapter with:  pytest autograder/test_static_embeddings.py
 """
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -61,3 +75,401 @@ def _unit_rows(M, name: str) -> np.ndarray:
         raise ValueError(f"{name} has an all-zero row {int(np.flatnonzero(norms[:, 0] == 0)[0])}: "
                          "its cosine is undefined")
     return M / norms
+
+
+# --------------------------------------------------------------------------- word analogies
+#
+# ``vectors`` below is either a gensim ``KeyedVectors`` (anything with ``index_to_key`` and a
+# ``vectors`` matrix, rows in the same order) or a plain ``dict`` {word: vector}, whose
+# insertion order plays the part of the vocabulary order.
+
+METHODS = ("3cosadd", "3cosmul")
+
+
+def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=True) -> list:
+    """Solve "a is to b as c is to ?" with word vectors: the k best words, best first.
+
+    ``positive`` and ``negative`` are lists of words (a single word may be given as a str).
+    For king − man + woman: ``positive=["king", "woman"], negative=["man"]``.
+    Every vector is first scaled to unit length (only directions count), then:
+
+    - ``"3cosadd"`` (Mikolov et al., 2013; gensim ``most_similar``): average the unit vectors,
+      +1 for each positive word and −1 for each negative one, divide by the number of words,
+      and rank every word by its cosine with that average.
+    - ``"3cosmul"`` (Levy & Goldberg, 2014; gensim ``most_similar_cosmul``): shift each cosine
+      to [0, 1] with (1 + cos) / 2, then score a word w by
+      Π_{p in positive} s(w, p) / (Π_{n in negative} s(w, n) + 1e-6).
+
+    Input words are left out of the answer unless ``exclude_inputs=False``; so are words
+    whose vector is all zeros (they have no direction). Ties keep the vocabulary order.
+    On the same vectors the result equals gensim's ``most_similar`` / ``most_similar_cosmul``
+    (``topn=k``), up to float rounding (gensim computes in float32, this in float64).
+
+    ``vectors``: a gensim ``KeyedVectors`` or a ``dict`` {word: 1-D vector}. To search only
+    the most frequent words, pass vectors restricted to them.
+
+    Example:
+        >>> toy = {"king": [1.0, 1.0], "man": [1.0, 0.0], "woman": [0.0, 1.0],
+        ...        "queen": [0.0, 2.0], "apple": [-1.0, 0.2]}
+        >>> [(w, round(s, 3)) for w, s in analogy(toy, ["king", "woman"], ["man"], k=2)]
+        [('queen', 0.986), ('apple', 0.359)]
+        >>> [w for w, _ in analogy(toy, ["king", "woman"], ["man"], k=2, exclude_inputs=False)]
+        ['woman', 'queen']
+
+    Raises:
+        KeyError: a word is not in the vocabulary (the message names it).
+        ValueError: ``method`` is not "3cosadd" or "3cosmul"; no positive word; k < 1;
+            an input word has an all-zero vector.
+    """
+    words, matrix, index = _table(vectors)
+    positive, negative = _word_list(positive, "positive"), _word_list(negative, "negative")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: use one of {METHODS}")
+    if not positive:
+        raise ValueError("analogy needs at least one positive word")
+    if int(k) < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    ids_pos = [_lookup(index, w) for w in positive]
+    ids_neg = [_lookup(index, w) for w in negative]
+    norms = np.linalg.norm(matrix, axis=1)
+    for w, i in zip(positive + negative, ids_pos + ids_neg):
+        if norms[i] == 0:
+            raise ValueError(f"{w!r} has an all-zero vector: it has no direction, so no cosine")
+    scores = _analogy_scores(matrix, norms, ids_pos, ids_neg, method)
+    banned = set(ids_pos + ids_neg) if exclude_inputs else set()
+    return [(words[i], float(scores[i])) for i in _top(scores, int(k), banned)]
+
+
+def _analogy_scores(matrix, norms, ids_pos, ids_neg, method) -> np.ndarray:
+    """One score per vocabulary word (−inf for all-zero rows)."""
+    safe = np.where(norms == 0, 1.0, norms)
+    unit = lambda i: matrix[i] / norms[i]  # noqa: E731
+    if method == "3cosadd":
+        mean = (sum(unit(i) for i in ids_pos) - sum((unit(i) for i in ids_neg), np.zeros(matrix.shape[1])))
+        mean = mean / (len(ids_pos) + len(ids_neg))
+        mean = mean / np.linalg.norm(mean)
+        scores = matrix @ mean / safe
+    else:
+        shifted = lambda i: (1.0 + matrix @ unit(i) / safe) / 2.0  # noqa: E731
+        numerator = np.prod([shifted(i) for i in ids_pos], axis=0)
+        denominator = np.prod([shifted(i) for i in ids_neg], axis=0) if ids_neg else 1.0
+        scores = numerator / (denominator + 1e-6)
+    return np.where(norms == 0, -np.inf, scores)
+
+
+def _top(scores: np.ndarray, k: int, banned: set) -> list[int]:
+    """Indices of the k highest finite scores not in ``banned``, best first, ties by index."""
+    take = min(len(scores), k + len(banned))
+    if take < len(scores):
+        cut = np.partition(scores, -take)[-take]
+        candidates = np.flatnonzero(scores >= cut)
+    else:
+        candidates = np.arange(len(scores))
+    candidates = candidates[np.lexsort((candidates, -scores[candidates]))]
+    return [int(i) for i in candidates if int(i) not in banned and np.isfinite(scores[i])][:k]
+
+
+def _table(vectors, limit=None):
+    """(words, float64 matrix, {word: row}) from a KeyedVectors or a dict of vectors
+    (only the first ``limit`` words of a KeyedVectors, if given; the index is then partial)."""
+    if hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
+        words = list(vectors.index_to_key[:limit])
+        matrix = np.asarray(vectors.vectors[:limit], dtype=np.float64)
+        index = dict(vectors.key_to_index) if hasattr(vectors, "key_to_index") else \
+            {w: i for i, w in enumerate(words)}
+    elif isinstance(vectors, Mapping):
+        words = list(vectors)
+        if not words:
+            raise ValueError("the vocabulary is empty")
+        matrix = np.asarray([np.asarray(vectors[w], dtype=np.float64) for w in words])
+        index = {w: i for i, w in enumerate(words)}
+    else:
+        raise TypeError("vectors must be a gensim KeyedVectors or a dict {word: vector}, "
+                        f"not {type(vectors).__name__}")
+    if matrix.ndim != 2:
+        raise ValueError(f"every word needs a 1-D vector of the same length (got shape {matrix.shape})")
+    return words, matrix, index
+
+
+def _word_list(words, name) -> list[str]:
+    if words is None:
+        return []
+    if isinstance(words, str):
+        return [words]
+    return list(words)
+
+
+def _lookup(index: dict, word: str) -> int:
+    if word not in index:
+        raise KeyError(f"{word!r} is not in the vocabulary")
+    return index[word]
+
+
+# --------------------------------------------------------------------------- analogy evaluation
+
+def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
+    """The (a, b, c, d) questions of a file in the questions-words format: "a is to b as c is to d".
+
+    ``questions`` is a path to such a file, or an iterable of its lines. Lines starting with
+    ": " name a section and are skipped, as are lines that are not exactly four words.
+
+    Example:
+        >>> read_analogy_questions([": capital-common-countries", "Athens Greece Baghdad Iraq", "bad line"])
+        [('Athens', 'Greece', 'Baghdad', 'Iraq')]
+    """
+    if isinstance(questions, (str, Path)):
+        lines = Path(questions).read_text(encoding="utf-8").splitlines()
+    else:
+        lines = list(questions)
+    out = []
+    for line in lines:
+        if line.startswith(":"):
+            continue
+        parts = line.split()
+        if len(parts) == 4:
+            out.append(tuple(parts))
+    return out
+
+
+def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
+    """Accuracy on analogy questions "a : b :: c : d", counted exactly as gensim 4.4's
+    ``KeyedVectors.evaluate_word_analogies`` (with its defaults) counts it.
+
+    ``questions``: a questions-words file (path) or its lines, or a list of (a, b, c, d)
+    tuples. ``vectors``: a gensim ``KeyedVectors`` or a ``dict`` {word: vector}, ordered
+    from the most frequent word.
+
+    The rules (the same as gensim's, so the numbers agree):
+
+    - Only the first ``restrict_vocab`` words of the vocabulary take part, as answers and as
+      question words. Matching ignores case; where a word has several case variants, the
+      first (most frequent) one is used.
+    - A question with any of its four words outside that vocabulary is skipped: it counts
+      neither as right nor as wrong (gensim's ``dummy4unknown=False``). Its share is the
+      coverage, which you should report next to the accuracy.
+    - The prediction is the best 3CosAdd answer to b − a + c (``analogy(..., k=5)`` on the
+      restricted vocabulary) that is not a, b or c in any case; it is right if it equals d.
+
+    Returns correct / answered, or 0.0 if no question could be answered.
+
+    Example:
+        >>> toy = {"man": [1.0, 0.0], "woman": [0.0, 1.0], "king": [1.0, 1.0],
+        ...        "queen": [0.0, 2.0], "apple": [-1.0, 0.2]}
+        >>> evaluate_analogies(toy, ["man woman king queen", "man king woman queen", "man woman king pear"])
+        1.0
+    """
+    words, matrix, _ = _table(vectors, limit=None if restrict_vocab is None else int(restrict_vocab))
+    if not isinstance(questions, (str, Path)):
+        questions = list(questions)
+    if not isinstance(questions, (str, Path)) and questions and isinstance(questions[0], (tuple, list)):
+        quads = [tuple(q) for q in questions]
+    else:
+        quads = read_analogy_questions(questions)
+    n = len(words) if restrict_vocab is None else min(len(words), int(restrict_vocab))
+    words, matrix = words[:n], matrix[:n]
+    ok = {}
+    for i in reversed(range(n)):       # the first (most frequent) case variant wins
+        ok[words[i].upper()] = i
+    norms = np.linalg.norm(matrix, axis=1)
+    # float32, as gensim: half the work of float64 for the big matrix product below
+    unit = (matrix / np.where(norms == 0, 1.0, norms)[:, None]).astype(np.float32)  # zero rows stay zero
+    answerable = []
+    for quad in quads:
+        a, b, c, d = (w.upper() for w in quad)
+        if all(w in ok for w in (a, b, c, d)):
+            answerable.append((a, b, c, d))
+        # else: out of vocabulary, skipped and not counted
+    correct = 0
+    for start in range(0, len(answerable), 256):   # 256 questions at a time: one matrix product
+        chunk = answerable[start:start + 256]
+        ids = np.array([[ok[b], ok[c], ok[a]] for a, b, c, _ in chunk])
+        means = (unit[ids[:, 0]] + unit[ids[:, 1]] - unit[ids[:, 2]]) / 3.0
+        length = np.linalg.norm(means, axis=1, keepdims=True)
+        scores = (means / np.where(length == 0, 1.0, length)) @ unit.T   # (chunk, n)
+        scores[:, norms == 0] = -np.inf
+        scores[np.arange(len(chunk))[:, None], ids] = -np.inf            # inputs are never answers
+        take = min(5, n)
+        best = np.argpartition(-scores, take - 1, axis=1)[:, :take] if take < n else \
+            np.tile(np.arange(n), (len(chunk), 1))
+        for j, (a, b, c, expected) in enumerate(chunk):
+            if any(norms[i] == 0 for i in ids[j]):
+                continue               # an input without direction: counted as wrong
+            row = scores[j, best[j]]
+            predicted = None
+            for i in best[j][np.lexsort((best[j], -row))]:
+                if not np.isfinite(scores[j, i]):
+                    break
+                predicted = words[i].upper()
+                if predicted not in (a, b, c):
+                    break
+            correct += predicted == expected
+    return correct / len(answerable) if answerable else 0.0
+
+
+# --------------------------------------------------------------------------- skip-gram from scratch
+
+def build_vocabulary(tokens, min_count=1) -> tuple[np.ndarray, list[str]]:
+    """Number the words of a token list: the most frequent word gets id 0.
+
+    Words seen fewer than ``min_count`` times are dropped from the sequence (as word2vec does).
+    Ties in frequency keep the order of first appearance.
+    Returns (ids, words): an int64 array of ids, and the words in id order.
+
+    Example:
+        >>> ids, words = build_vocabulary(["the", "cat", "sat", "on", "the", "mat"])
+        >>> ids.tolist(), words
+        ([0, 1, 2, 3, 0, 4], ['the', 'cat', 'sat', 'on', 'mat'])
+        >>> build_vocabulary(["a", "b", "a"], min_count=2)[0].tolist()
+        [0, 0]
+    """
+    counts = Counter(tokens)  # Counter keeps first-appearance order among equal counts
+    words = [w for w, c in sorted(counts.items(), key=lambda wc: -wc[1]) if c >= min_count]
+    index = {w: i for i, w in enumerate(words)}
+    return np.array([index[t] for t in tokens if t in index], dtype=np.int64), words
+
+
+def skipgram_pairs(token_ids, window) -> np.ndarray:
+    """Every (centre, context) pair of a token sequence: the context words are those at most
+    ``window`` positions away on either side; a word is never its own context position.
+
+    Returns an (n_pairs, 2) int64 array, in order of centre position, then of context
+    position. (word2vec also shrinks the window at random; this version keeps it fixed.)
+
+    Example:
+        >>> skipgram_pairs([10, 11, 12], window=1).tolist()
+        [[10, 11], [11, 10], [11, 12], [12, 11]]
+        >>> len(skipgram_pairs([1, 2, 3, 4, 5], window=2))   # 2 + 3 + 4 + 3 + 2
+        14
+
+    Raises:
+        ValueError: if ``window`` < 1.
+    """
+    if int(window) < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    ids = np.asarray(token_ids, dtype=np.int64).ravel()
+    pairs = []
+    for offset in range(-int(window), int(window) + 1):
+        if offset == 0:
+            continue
+        centre_pos = np.arange(max(0, -offset), min(len(ids), len(ids) - offset))
+        pairs.append(np.stack([centre_pos, centre_pos + offset], axis=1))
+    if not pairs or len(ids) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    positions = np.concatenate(pairs)
+    positions = positions[np.lexsort((positions[:, 1], positions[:, 0]))]
+    return ids[positions]
+
+
+def negative_sampling_distribution(counts, power=0.75) -> np.ndarray:
+    """The noise distribution that negatives are drawn from: P(w) ∝ count(w) ** power.
+
+    With power 0.75 (Mikolov et al., 2013) rare words are drawn more often than their raw
+    frequency, frequent ones less often; power 1 is the raw unigram distribution.
+
+    Example:
+        >>> negative_sampling_distribution([1, 16]).round(4)    # 1 : 16**0.75 = 1 : 8
+        array([0.1111, 0.8889])
+        >>> negative_sampling_distribution([1, 16], power=1.0).round(4)
+        array([0.0588, 0.9412])
+
+    Raises:
+        ValueError: a negative count, or all counts zero.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    if counts.ndim != 1 or np.any(counts < 0) or counts.sum() == 0:
+        raise ValueError("counts must be a 1-D array of non-negative numbers, not all zero")
+    weights = counts ** power
+    weights[counts == 0] = 0.0
+    return weights / weights.sum()
+
+
+def _sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow
+
+
+def sgns_step(W_in, W_out, centres, contexts, negatives, lr) -> float:
+    """One SGD step of skip-gram with negative sampling; updates ``W_in`` and ``W_out`` in place.
+
+    For a centre word c with input vector v = W_in[c], its true context o and negatives
+    n_1..n_K (rows of W_out: u_o, u_k), the loss of one pair is
+
+        L = −log σ(u_o · v) − Σ_k log σ(−u_k · v)
+
+    The gradients: ∂L/∂u_o = (σ(u_o·v) − 1) v, ∂L/∂u_k = σ(u_k·v) v,
+    ∂L/∂v = (σ(u_o·v) − 1) u_o + Σ_k σ(u_k·v) u_k.
+    ``centres`` and ``contexts`` are (B,) id arrays, ``negatives`` is (B, K). The step
+    subtracts ``lr`` times the gradient of the SUM of the B pair losses (as if the B pairs
+    were taken one after the other, all from the same starting point); repeated ids add up.
+
+    Returns the MEAN pair loss, computed before the update.
+
+    Example:
+        >>> W_in, W_out = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.zeros((3, 2))
+        >>> round(sgns_step(W_in, W_out, [0], [1], [[2]], lr=0.5), 4)   # all dots are 0: 2 log 2
+        1.3863
+        >>> W_out.tolist()   # u_1 pulled towards v = [1, 0], the negative u_2 pushed away
+        [[0.0, 0.0], [0.25, 0.0], [-0.25, 0.0]]
+    """
+    centres = np.asarray(centres, dtype=np.int64).ravel()
+    contexts = np.asarray(contexts, dtype=np.int64).ravel()
+    negatives = np.asarray(negatives, dtype=np.int64).reshape(len(centres), -1)
+    v = W_in[centres]                                   # (B, d)
+    u_pos = W_out[contexts]                             # (B, d)
+    u_neg = W_out[negatives]                            # (B, K, d)
+    s_pos = _sigmoid(np.einsum("bd,bd->b", u_pos, v))   # σ(u_o·v)
+    s_neg = _sigmoid(np.einsum("bkd,bd->bk", u_neg, v))  # σ(u_k·v)
+    tiny = 1e-12
+    loss = -np.log(s_pos + tiny) - np.log(1.0 - s_neg + tiny).sum(axis=1)
+    g_pos = s_pos - 1.0                                 # (B,)
+    g_neg = s_neg                                       # (B, K)
+    grad_v = g_pos[:, None] * u_pos + np.einsum("bk,bkd->bd", g_neg, u_neg)
+    grad_u_pos = g_pos[:, None] * v
+    grad_u_neg = g_neg[:, :, None] * v[:, None, :]
+    np.add.at(W_in, centres, -lr * grad_v)
+    np.add.at(W_out, contexts, -lr * grad_u_pos)
+    np.add.at(W_out, negatives.ravel(), -lr * grad_u_neg.reshape(-1, W_out.shape[1]))
+    return float(loss.mean())
+
+
+def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=5,
+                   lr=0.025, batch_size=64, seed=0) -> tuple[np.ndarray, list[float]]:
+    """Train skip-gram with negative sampling; return (word vectors W_in, mean loss per epoch).
+
+    ``sentences``: a list of id sequences (pairs never cross from one to the next).
+    Steps: build the pairs of every sentence (``skipgram_pairs``); count each word and make
+    the noise distribution (``negative_sampling_distribution``, power 0.75); then each epoch
+    shuffle the pairs, and for each batch draw ``negatives`` noise words per pair and call
+    ``sgns_step``. W_in starts uniform in ±0.5/dim, W_out at zero (as in word2vec); the
+    learning rate falls linearly from ``lr`` towards 0 over training. Deterministic for a
+    given ``seed``.
+
+    Example:
+        >>> W, losses = train_skipgram([[0, 1, 2, 0, 1, 2]] * 20, vocab_size=3, dim=4, epochs=3)
+        >>> W.shape, losses[-1] < losses[0]
+        ((3, 4), True)
+    """
+    rng = np.random.default_rng(seed)
+    pairs = np.concatenate([skipgram_pairs(s, window) for s in sentences] or [np.zeros((0, 2), np.int64)])
+    if len(pairs) == 0:
+        raise ValueError("no (centre, context) pairs: the sentences are too short")
+    counts = np.bincount(np.concatenate([np.asarray(s, dtype=np.int64).ravel() for s in sentences]),
+                         minlength=vocab_size)
+    if len(counts) > vocab_size:
+        raise ValueError(f"a token id is >= vocab_size ({vocab_size})")
+    noise = negative_sampling_distribution(counts, power=0.75)
+    W_in = (rng.random((vocab_size, dim)) - 0.5) / dim
+    W_out = np.zeros((vocab_size, dim))
+    n_batches = -(-len(pairs) // batch_size)
+    total_steps, step = epochs * n_batches, 0
+    losses = []
+    for _ in range(epochs):
+        order = rng.permutation(len(pairs))
+        epoch_loss = 0.0
+        for start in range(0, len(pairs), batch_size):
+            batch = pairs[order[start:start + batch_size]]
+            noise_ids = rng.choice(vocab_size, size=(len(batch), negatives), p=noise)
+            rate = lr * max(1e-4, 1.0 - step / total_steps)
+            epoch_loss += sgns_step(W_in, W_out, batch[:, 0], batch[:, 1], noise_ids, rate) * len(batch)
+            step += 1
+        losses.append(epoch_loss / len(pairs))
+    return W_in, losses
