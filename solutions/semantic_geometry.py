@@ -208,7 +208,7 @@ def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int
     """
     from .static_embeddings import cosine_similarity_matrix
 
-    corpus = np.asarray(corpus, dtype=np.float64)
+    corpus = np.asarray(corpus)  # no copy: cosine_similarity_matrix converts what it needs
     query = np.asarray(query, dtype=np.float64)
     if corpus.ndim != 2 or corpus.shape[0] == 0:
         raise ValueError(f"the corpus must be a non-empty 2-D array (one vector per row), got shape {corpus.shape}")
