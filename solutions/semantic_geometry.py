@@ -15,7 +15,7 @@ multilingual queries shipped with the project and pick the balanced review set t
 model comparison uses.
 
 Deliberately left out: approximate indexes (HNSW, IVF) and re-ranking; exact search over a
-thousand vectors is one matrix product and takes well under a millisecond.
+thousand vectors is one matrix product, and that is all this chapter needs.
 
 Grade this chapter with:  pytest autograder/test_semantic_geometry.py
 """
@@ -33,7 +33,7 @@ import numpy as np
 
 from tokemb import assets
 
-#: Model names ``embed`` understands: name -> (what it is, embedding width).
+#: Model names ``embed`` understands: name -> what the model is and what it was trained for.
 MODELS = {
     "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English, trained for sentence similarity)",
     "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages, trained for query -> passage retrieval)",
