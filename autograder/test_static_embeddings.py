@@ -20,8 +20,6 @@ import pytest
 from autograder.seam import chapter
 from tokemb import assets
 
-COS = "cosine"
-SVC = "static-vs-contextual"
 
 
 def _se():
@@ -93,7 +91,7 @@ COSINE_CASES = [
 ]
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="cosine similarity of hand-worked vectors",
+@pytest.mark.graded(points=2, mvu="cosine", concept="cosine similarity of hand-worked vectors",
                     hint="a·b / (‖a‖ ‖b‖); not the Euclidean distance, not the bare dot product")
 def test_cosine_hand_worked():
     for a, b, expected in COSINE_CASES:
@@ -103,7 +101,7 @@ def test_cosine_hand_worked():
             f"cosine_similarity({a}, {b}) = {got:.6f}, expected {expected:.6f}"
 
 
-@pytest.mark.graded(points=1, mvu=COS, concept="cosine is symmetric and ignores length",
+@pytest.mark.graded(points=1, mvu="cosine", concept="cosine is symmetric and ignores length",
                     hint="scaling a vector by a positive number must not change its cosine")
 def test_cosine_symmetric_and_scale_invariant():
     rng = np.random.default_rng(0)
@@ -118,7 +116,7 @@ def test_cosine_symmetric_and_scale_invariant():
         assert -1 - 1e-12 <= ab <= 1 + 1e-12, f"cosine {ab} is outside [-1, 1]"
 
 
-@pytest.mark.graded(points=1, mvu=COS, concept="cosine of a zero vector or mismatched shapes",
+@pytest.mark.graded(points=1, mvu="cosine", concept="cosine of a zero vector or mismatched shapes",
                     hint="raise ValueError: a zero vector has no direction; shapes must match")
 def test_cosine_errors():
     for a, b, what in (([0, 0], [1, 2], "a zero vector"), ([1, 2], [0.0, 0.0], "a zero vector"),
@@ -131,7 +129,7 @@ def test_cosine_errors():
         raise AssertionError(f"cosine_similarity with {what} ({a}, {b}) did not raise ValueError")
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="all pairwise cosines in one matrix",
+@pytest.mark.graded(points=2, mvu="cosine", concept="all pairwise cosines in one matrix",
                     hint="normalise every row to unit length, then one product A @ B.T")
 def test_cosine_matrix():
     got = np.asarray(_se().cosine_similarity_matrix([[1, 0], [0, 2]], [[3, 0], [1, 1], [0, -1]]))
@@ -147,7 +145,7 @@ def test_cosine_matrix():
             assert M[i, j] == pytest.approx(one, abs=1e-9), f"entry [{i}, {j}] = {M[i, j]:.6f}, expected {one:.6f}"
 
 
-@pytest.mark.graded(points=1, mvu=COS, concept="cosine matrix with a zero row or mismatched widths",
+@pytest.mark.graded(points=1, mvu="cosine", concept="cosine matrix with a zero row or mismatched widths",
                     hint="raise ValueError for a zero row, for widths that differ, and for 1-D input")
 def test_cosine_matrix_errors():
     for A, B, what in (([[1, 0], [0, 0]], [[1, 1]], "an all-zero row in A"),
@@ -163,7 +161,7 @@ def test_cosine_matrix_errors():
 
 # --------------------------------------------------------------------------- analogies
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="3CosAdd analogy on hand-worked vectors",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="3CosAdd analogy on hand-worked vectors",
                     hint="unit vectors first; average +b +c -a; rank by cosine (not distance); drop a, b, c")
 def test_analogy_3cosadd_hand_worked():
     # b − a + c: unit vectors (0,1,0) − (1,0,0) + (0,0,1), averaged → direction (−1, 1, 1)/√3.
@@ -175,7 +173,7 @@ def test_analogy_3cosadd_hand_worked():
     assert diff is None, f"b − a + c: {diff}"
 
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="analogy leaves out the input words",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="analogy leaves out the input words",
                     hint="after ranking, skip every word that was given as positive or negative")
 def test_analogy_excludes_inputs():
     for method in ("3cosadd", "3cosmul"):
@@ -188,7 +186,7 @@ def test_analogy_excludes_inputs():
     assert "king" not in got and "woman" not in got, f"king − man + woman returned an input word: {got}"
 
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="analogy accepts a dict and a KeyedVectors alike",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="analogy accepts a dict and a KeyedVectors alike",
                     hint="read words and vectors from kv.index_to_key / kv.vectors or from dict items")
 def test_analogy_dict_and_keyedvectors_agree():
     from gensim.models import KeyedVectors
@@ -204,7 +202,7 @@ def test_analogy_dict_and_keyedvectors_agree():
         assert diff is None, f"{method} on the 7-word toy vocabulary, versus gensim: {diff}"
 
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="analogy errors: unknown word, unknown method",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="analogy errors: unknown word, unknown method",
                     hint="KeyError whose message names the missing word; ValueError for a method name you do not know")
 def test_analogy_errors():
     try:
@@ -244,7 +242,7 @@ ANALOGIES = [  # (positive, negative): a few that work and a few that do not, on
 
 
 @pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
-@pytest.mark.graded(points=3, mvu=SVC, concept="analogies on GloVe agree with gensim",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="analogies on GloVe agree with gensim",
                     hint="gensim's formulas: unit vectors; 3CosAdd ranks by cos(w, mean); "
                          "3CosMul uses (1+cos)/2 and divides by (product + 1e-6)")
 def test_analogy_matches_gensim_on_glove(method):
@@ -259,7 +257,7 @@ def test_analogy_matches_gensim_on_glove(method):
 
 # --------------------------------------------------------------------------- analogy accuracy
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="reading the questions-words format",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="reading the questions-words format",
                     hint="skip ': section' lines; keep lines of exactly four words as 4-tuples")
 def test_read_analogy_questions(tmp_path):
     lines = [": capital-common-countries", "Athens Greece Baghdad Iraq", "", "only three words",
@@ -273,7 +271,7 @@ def test_read_analogy_questions(tmp_path):
     assert [tuple(q) for q in got] == expected, f"from a file path: got {got}, expected {expected}"
 
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="analogy accuracy skips out-of-vocabulary questions",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="analogy accuracy skips out-of-vocabulary questions",
                     hint="a question with an unknown word counts neither as right nor as wrong; case is ignored")
 def test_evaluate_analogies_hand_worked():
     toy = {"man": [1.0, 0.0], "woman": [0.0, 1.0], "king": [1.0, 1.0], "queen": [0.0, 2.0],
@@ -292,7 +290,7 @@ def _question_sample() -> tuple[str, ...]:
     return tuple(line for i, line in enumerate(lines) if line.startswith(":") or i % 10 == 0)
 
 
-@pytest.mark.graded(points=3, mvu=SVC, concept="analogy accuracy equals gensim's evaluate_word_analogies",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="analogy accuracy equals gensim's evaluate_word_analogies",
                     hint="restrict to the first restrict_vocab words, upper-case everything, "
                          "skip questions with unknown words, predict with 3CosAdd", timeout=120)
 def test_evaluate_analogies_matches_gensim(tmp_path):
@@ -311,7 +309,7 @@ def test_evaluate_analogies_matches_gensim(tmp_path):
 
 # --------------------------------------------------------------------------- skip-gram pieces
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="numbering the vocabulary by frequency",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="numbering the vocabulary by frequency",
                     hint="most frequent word = id 0; ties keep first appearance; drop words under min_count")
 def test_build_vocabulary():
     ids, words = _se().build_vocabulary("b a c a b a d".split())
@@ -322,7 +320,7 @@ def test_build_vocabulary():
         f"min_count=2: got words {list(words)} ids {np.asarray(ids).tolist()}, expected ['a', 'b'] and [1, 0, 0, 1, 0]"
 
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="skip-gram (centre, context) pairs",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="skip-gram (centre, context) pairs",
                     hint="every position within `window` on each side, never the centre position itself")
 def test_skipgram_pairs():
     got = np.asarray(_se().skipgram_pairs([10, 11, 12], window=1)).tolist()
@@ -344,7 +342,7 @@ def test_skipgram_pairs():
         raise AssertionError("window=0 did not raise ValueError")
 
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="negative-sampling distribution unigram^0.75",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="negative-sampling distribution unigram^0.75",
                     hint="P(w) ∝ count(w) ** 0.75 by default, normalised to sum to 1")
 def test_negative_sampling_distribution():
     got = np.asarray(_se().negative_sampling_distribution([1, 16]), dtype=float)
@@ -365,7 +363,7 @@ def _pair_loss(v, u_pos, u_negs):
     return -np.log(sig(u_pos @ v)) - sum(np.log(sig(-u @ v)) for u in u_negs)
 
 
-@pytest.mark.graded(points=3, mvu=SVC, concept="one SGD step of skip-gram with negative sampling",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="one SGD step of skip-gram with negative sampling",
                     hint="loss −log σ(u_o·v) − Σ log σ(−u_k·v); subtract lr × its gradient (summed over the batch)")
 def test_sgns_step():
     W_in = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
@@ -430,7 +428,7 @@ def _trained():
     return np.asarray(W, dtype=float), [float(x) for x in losses]
 
 
-@pytest.mark.graded(points=3, mvu=SVC, concept="skip-gram learns shared contexts",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="skip-gram learns shared contexts",
                     hint="words seen with the same neighbours should end with similar vectors; check sgns_step's signs")
 def test_train_skipgram_planted_structure():
     _, words, index, animals, vehicles = _planted_corpus()
@@ -444,7 +442,7 @@ def test_train_skipgram_planted_structure():
                                     f"cos({across[1]}, {across[2]}) = {across[0]:.3f} (never the same contexts)")
 
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="skip-gram loss falls and training is reproducible",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="skip-gram loss falls and training is reproducible",
                     hint="return the mean loss per epoch; use np.random.default_rng(seed) for every random draw")
 def test_train_skipgram_loss_falls_and_is_deterministic():
     ids, words, *_ = _planted_corpus()
