@@ -21,8 +21,6 @@ import pytest
 from autograder.seam import chapter
 from tokemb import assets
 
-COS = "cosine"
-MODEL = "model-choice"
 
 
 def _sg():
@@ -134,7 +132,7 @@ QUERY = [1.0, 0.0]
 CORPUS = [[10.0, 3.0], [0.5, 0.1], [1.0, 1.0], [-1.0, 0.0], [0.0, 2.0]]
 
 
-@pytest.mark.graded(points=3, mvu=COS, concept="nearest neighbours by cosine",
+@pytest.mark.graded(points=3, mvu="cosine", concept="nearest neighbours by cosine",
                     hint="rank by cosine (normalise, then dot product), best first; not by distance or raw dot product")
 def test_neighbors_hand_worked():
     # cosines with [1, 0]: 0.958, 0.981, 0.707, -1.0, 0.0  ->  1, 0, 2, 4, 3
@@ -145,7 +143,7 @@ def test_neighbors_hand_worked():
     _check_neighbors(got, _true_cosine_ranking([0.0, 3.0], CORPUS)[:5], "query [0, 3]", [0.0, 3.0], CORPUS)
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="nearest neighbours: ties",
+@pytest.mark.graded(points=2, mvu="cosine", concept="nearest neighbours: ties",
                     hint="sort by (-score, index): equal scores keep the lower index first")
 def test_neighbors_ties_lower_index_first():
     corpus = [[0.0, 1.0], [2.0, 0.0], [0.0, -1.0], [1.0, 0.0], [5.0, 0.0], [1.0, 1.0]]
@@ -157,7 +155,7 @@ def test_neighbors_ties_lower_index_first():
     _check_neighbors(got, [(1, 1.0), (3, 1.0)], "a tie at the k-th place", [3.0, 0.0], corpus)
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="nearest neighbours: exclude",
+@pytest.mark.graded(points=2, mvu="cosine", concept="nearest neighbours: exclude",
                     hint="exclude removes those corpus rows from the candidates (a query must not find itself)")
 def test_neighbors_exclude():
     corpus = np.array(CORPUS)
@@ -171,7 +169,7 @@ def test_neighbors_exclude():
     assert [i for i, _ in got] == [0, 2, 4, 3], f"k=4 with exclude=1: expected indices [0, 2, 4, 3], got {[i for i, _ in got]}"
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="nearest neighbours: bad input",
+@pytest.mark.graded(points=2, mvu="cosine", concept="nearest neighbours: bad input",
                     hint="raise ValueError for k < 1, k larger than the candidates, an empty corpus, or mismatched dimensions")
 def test_neighbors_bad_input():
     nn = _sg().nearest_neighbors
@@ -196,7 +194,7 @@ def test_neighbors_bad_input():
     assert len(nn(QUERY, CORPUS, k=5)) == 5, "k equal to the corpus size is allowed and returns every row"
 
 
-@pytest.mark.graded(points=4, mvu=COS, concept="nearest neighbours match util.semantic_search",
+@pytest.mark.graded(points=4, mvu="cosine", concept="nearest neighbours match util.semantic_search",
                     hint="on real MiniLM vectors your top 5 must equal sentence-transformers' semantic_search", timeout=120)
 def test_neighbors_match_semantic_search():
     from sentence_transformers import util
@@ -227,7 +225,7 @@ def _close(got, expected, what):
     assert abs(float(got) - expected) < 1e-9, f"{what}: expected {expected:.4f}, got {float(got):.4f}"
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="precision@k",
+@pytest.mark.graded(points=2, mvu="cosine", concept="precision@k",
                     hint="precision@k = relevant among the first k / k; the condition '' is never relevant")
 def test_precision_at_k():
     p = _sg().precision_at_k
@@ -243,7 +241,7 @@ def test_precision_at_k():
         p(["Acne"], "Acne", k=0)
 
 
-@pytest.mark.graded(points=1, mvu=COS, concept="recall@k",
+@pytest.mark.graded(points=1, mvu="cosine", concept="recall@k",
                     hint="recall@k = relevant among the first k / all relevant items in the corpus")
 def test_recall_at_k():
     r = _sg().recall_at_k
@@ -252,7 +250,7 @@ def test_recall_at_k():
     _close(r(["Pain", "Pain"], "Acne", n_relevant=0, k=2), 0.0, "recall with nothing relevant in the corpus")
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="mean reciprocal rank",
+@pytest.mark.graded(points=2, mvu="cosine", concept="mean reciprocal rank",
                     hint="MRR = mean over queries of 1/rank of the first relevant neighbour (0 if none)")
 def test_mean_reciprocal_rank():
     mrr = _sg().mean_reciprocal_rank
@@ -264,7 +262,7 @@ def test_mean_reciprocal_rank():
         mrr([["Acne"]], ["Acne", "Pain"])
 
 
-@pytest.mark.graded(points=2, mvu=COS, concept="evaluate retrieval over many queries",
+@pytest.mark.graded(points=2, mvu="cosine", concept="evaluate retrieval over many queries",
                     hint="score only answerable queries (label not '', another item shares it); exclude_self drops query i from row i")
 def test_evaluate_retrieval_hand_worked():
     corpus = [[1.0, 0.0], [0.9, 0.2], [0.0, 1.0], [0.2, 0.9], [0.7, 0.7], [1.0, -0.1]]
@@ -283,7 +281,7 @@ def test_evaluate_retrieval_hand_worked():
 
 # --------------------------------------------------------------------------- embed
 
-@pytest.mark.graded(points=3, mvu=MODEL, concept="embed: float32 unit vectors from the named model",
+@pytest.mark.graded(points=3, mvu="model-choice", concept="embed: float32 unit vectors from the named model",
                     hint="resolve 'minilm' through tokemb.assets, encode, L2-normalise, return float32 (n, d) in input order")
 def test_embed_contract(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
@@ -301,7 +299,7 @@ def test_embed_contract(tmp_path, monkeypatch):
         _sg().embed(texts, "no-such-model")
 
 
-@pytest.mark.graded(points=3, mvu=MODEL, concept="embed: the on-disk cache",
+@pytest.mark.graded(points=3, mvu="model-choice", concept="embed: the on-disk cache",
                     hint="save under tokemb.assets.cache_dir('embeddings') with a key from the model and every text; reuse it")
 def test_embed_cache(tmp_path, monkeypatch):
     from sentence_transformers import SentenceTransformer
@@ -334,7 +332,7 @@ def test_embed_cache(tmp_path, monkeypatch):
     assert fewer.shape[0] == 2, f"embed of 2 texts returned {fewer.shape[0]} rows: the cache key ignores the texts"
 
 
-@pytest.mark.graded(points=2, mvu=MODEL, concept="embed: e5's query and passage prefixes",
+@pytest.mark.graded(points=2, mvu="model-choice", concept="embed: e5's query and passage prefixes",
                     hint="e5 was trained with 'query: ' / 'passage: ' prefixes: role='query' -> assets.e5().query, else .passage")
 def test_embed_e5_roles(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
@@ -382,7 +380,7 @@ def _recompute(entry, query_labels, corpus_labels, exclude_self, k, what):
             f"{what}: {key} is {float(entry[key]):.4f} but its own neighbours give {expected:.4f}")
 
 
-@pytest.mark.graded(points=2, mvu=MODEL, concept="compare models: what it returns", timeout=180,
+@pytest.mark.graded(points=2, mvu="model-choice", concept="compare models: what it returns", timeout=180,
                     hint="return {model: {'reviews': evaluate_retrieval(...), 'queries': {lang: evaluate_retrieval(...)}}}")
 def test_compare_models_structure():
     result = _comparison()
@@ -405,7 +403,7 @@ def test_compare_models_structure():
                 assert 0.0 <= float(e[key]) <= 1.0, f"{model}: {key} = {e[key]} is outside [0, 1]"
 
 
-@pytest.mark.graded(points=4, mvu=MODEL, concept="compare models: the measured numbers are consistent", timeout=180,
+@pytest.mark.graded(points=4, mvu="model-choice", concept="compare models: the measured numbers are consistent", timeout=180,
                     hint="the metrics must follow from the neighbours you return, which must be the true cosine top 5")
 def test_compare_models_consistent():
     result = _comparison()
@@ -438,7 +436,7 @@ def test_compare_models_consistent():
             f"expected {[i for i, _ in expected]}")
 
 
-@pytest.mark.graded(points=1, mvu=MODEL, concept="compare models: a missing model degrades clearly",
+@pytest.mark.graded(points=1, mvu="model-choice", concept="compare models: a missing model degrades clearly",
                     hint="catch tokemb.assets.MissingAssetError per model and record {'skipped': str(err)}")
 def test_compare_models_skips_a_missing_model(tmp_path, monkeypatch):
     def missing():
