@@ -18,7 +18,6 @@ import pytest
 from autograder.seam import chapter
 from tokemb import assets
 
-SVC = "static-vs-contextual"
 
 
 def _ce():
@@ -108,7 +107,7 @@ POOL_SENTENCES = [
 
 # --------------------------------------------------------------------------- token vectors
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="token vectors: tokens, shape and dtype",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="token vectors: tokens, shape and dtype",
                     hint="return (tokens, array of shape (len(tokens), 384), float32), [CLS] and [SEP] included")
 def test_token_vectors_shape_and_tokens():
     for text in ["The river bank flooded.", "Tokenization splits words into pieces!", "a"]:
@@ -123,7 +122,7 @@ def test_token_vectors_shape_and_tokens():
         assert X.dtype == np.float32, f"token_vectors({text!r}) has dtype {X.dtype}, expected float32"
 
 
-@pytest.mark.graded(points=3, mvu=SVC, concept="token vectors come from the last layer",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="token vectors come from the last layer",
                     hint="use the transformer's last_hidden_state, not the input embedding layer")
 def test_token_vectors_are_the_last_layer():
     for text in ["The river bank flooded.", "I paid the money into my bank account."]:
@@ -142,7 +141,7 @@ def test_token_vectors_are_the_last_layer():
 
 # --------------------------------------------------------------------------- word vectors
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="the pieces of a word",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="the pieces of a word",
                     hint="match the whole word case-insensitively, then keep every token whose offsets overlap it")
 def test_word_pieces():
     cases = [
@@ -162,7 +161,7 @@ def test_word_pieces():
                                  f"expected {expected} ({[tokens[i] for i in expected]})")
 
 
-@pytest.mark.graded(points=3, mvu=SVC, concept="a word split into several pieces gets one vector",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="a word split into several pieces gets one vector",
                     hint="average the last-layer vectors of ALL the word's pieces (token + ##ization), not the first")
 def test_word_vector_of_a_multi_piece_word():
     cases = [
@@ -190,7 +189,7 @@ def test_word_vector_of_a_multi_piece_word():
                         f"by up to {diff:.5f}")
 
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="the first occurrence of a word",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="the first occurrence of a word",
                     hint="use the first whole-word match in the text")
 def test_word_vector_uses_the_first_occurrence():
     text = "The bank of the river was steep, so we walked to the bank in town."
@@ -203,7 +202,7 @@ def test_word_vector_uses_the_first_occurrence():
     assert diff < 1e-5, f"word_vector(text, 'bank') differs from the first 'bank' token's vector by up to {diff:.5f}"
 
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="a missing word is an error that names it",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="a missing word is an error that names it",
                     hint="raise ValueError mentioning the word when it is not in the text as a whole word")
 def test_word_vector_absent_word():
     for text, word in [("The river flooded.", "bank"), ("The embankment held.", "bank"),
@@ -218,7 +217,7 @@ def test_word_vector_absent_word():
 
 # --------------------------------------------------------------------------- mean pooling
 
-@pytest.mark.graded(points=1, mvu=SVC, concept="mean pooling by hand",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="mean pooling by hand",
                     hint="sum the vectors where the mask is 1, divide by the count of 1s; return numpy float32")
 def test_mean_pool_hand_worked():
     E = np.array([[[1.0, 2.0], [3.0, 4.0], [100.0, -100.0]],
@@ -239,7 +238,7 @@ def test_mean_pool_hand_worked():
         _ce().mean_pool(E, np.array([[1, 1, 0], [0, 0, 0]]))  # a row with no real token
 
 
-@pytest.mark.graded(points=4, mvu=SVC, concept="mean pooling reproduces SentenceTransformer.encode",
+@pytest.mark.graded(points=4, mvu="static-vs-contextual", concept="mean pooling reproduces SentenceTransformer.encode",
                     hint="weight by the attention mask so padding never counts; encode adds an L2 normalisation")
 def test_mean_pool_matches_sentence_transformers():
     hidden, mask = _batch(POOL_SENTENCES)
@@ -273,7 +272,7 @@ def test_mean_pool_matches_sentence_transformers():
 
 # --------------------------------------------------------------------------- senses
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="within-sense vs cross-sense cosine by hand",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="within-sense vs cross-sense cosine by hand",
                     hint="average the cosines of pairs i < j: same label for within, different for cross; never pair a vector with itself")
 def test_sense_cosines_hand_worked():
     V = np.array([[1.0, 0.0], [2.0, 0.0], [1.0, 1.0], [0.0, 3.0], [0.0, 1.0]])
@@ -299,7 +298,7 @@ def test_sense_cosines_hand_worked():
         _ce().sense_cosines(V, ["x", "x", "x", "x", "x"])  # a single sense: nothing to compare across
 
 
-@pytest.mark.graded(points=3, mvu=SVC, concept="contextual vectors separate the senses of 'bank'",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="contextual vectors separate the senses of 'bank'",
                     hint="within-sense cosine minus cross-sense cosine of word_vector(sentence, 'bank')")
 def test_bank_senses_separate_with_contextual_vectors():
     # Independent reference: the last-layer vector of the one "bank" token of each sentence.
@@ -320,7 +319,7 @@ def test_bank_senses_separate_with_contextual_vectors():
     assert got == pytest.approx(expected, abs=1e-4), f"sense_separation(BANK, 'bank') = {got:.5f}, expected {expected:.5f}"
 
 
-@pytest.mark.graded(points=2, mvu=SVC, concept="a static embedding cannot separate senses",
+@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="a static embedding cannot separate senses",
                     hint="with vector_fn returning the same GloVe vector for every sentence, every cosine is equal")
 def test_static_vectors_do_not_separate_senses():
     glove = assets.glove()
