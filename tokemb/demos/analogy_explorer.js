@@ -199,7 +199,8 @@ function drawMap(svg, note, model, result, inputs, expectedRow) {
     }
     svg.appendChild(shape);
     const t = document.createElementNS(NS, "text");
-    t.setAttribute("x", cx + 8); t.setAttribute("y", cy - 6);
+    if (p.kind === "target") { t.setAttribute("x", cx - 10); t.setAttribute("y", cy + 20); t.setAttribute("text-anchor", "end"); }
+    else { t.setAttribute("x", cx + 8); t.setAttribute("y", cy - 6); }
     t.textContent = p.label;
     svg.appendChild(t);
   });

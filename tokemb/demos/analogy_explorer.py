@@ -89,11 +89,13 @@ def page_html(n_words: int = N_WORDS) -> str:
 HTML_TEMPLATE = """
 <div id="ae-root" class="ae">
 <style>
-.ae { --ae-fg: var(--pst-color-text-base, #222); --ae-bg: var(--pst-color-background, #fff);
-      --ae-muted: var(--pst-color-text-muted, #555); --ae-line: var(--pst-color-border, #bbb);
-      --ae-accent: #0072B2; --ae-warm: #D55E00; --ae-good: #009E73;
-      color: var(--ae-fg); font-size: 0.95rem; }
-html[data-theme="dark"] .ae { --ae-accent: #56B4E9; --ae-warm: #F0A060; --ae-good: #3CC8A0; }
+.ae { --ae-fg: #1a1a1a; --ae-bg: #ffffff; --ae-muted: #4a4a4a; --ae-line: #9a9a9a;
+      --ae-accent: #0072B2; --ae-warm: #A84300; --ae-good: #006B4F;
+      color: var(--ae-fg); background: var(--ae-bg); font-size: 0.95rem; padding: 0.8rem; border-radius: 8px; }
+/* the widget brings its own colours, so it reads the same whatever the output area's background */
+html[data-theme="dark"] .ae { --ae-fg: #e8e8e8; --ae-bg: #14181e; --ae-muted: #b8bec6; --ae-line: #5a626c;
+      --ae-accent: #56B4E9; --ae-warm: #F0A060; --ae-good: #3CC8A0; }
+.ae label, .ae span, .ae td, .ae th, .ae p { color: inherit; }
 .ae fieldset { border: 1px solid var(--ae-line); border-radius: 6px; padding: 0.6rem 0.8rem; margin: 0 0 0.8rem 0; }
 .ae legend { font-weight: 600; padding: 0 0.3rem; }
 .ae .ae-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin: 0.3rem 0; }
