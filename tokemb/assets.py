@@ -198,3 +198,44 @@ def drug_reviews() -> tuple[Review, ...]:
     path = DATA_DIR / "drug_reviews.tsv"
     with path.open(encoding="utf-8", newline="") as fh:
         return tuple(Review(**row) for row in csv.DictReader(fh, delimiter="\t"))
+
+
+# --------------------------------------------------------------------------- GPT-2 as bytes
+
+def gpt2_bytes_to_unicode() -> dict[int, str]:
+    """GPT-2's printable stand-in for each byte (its files write " " as "Ġ", "\\n" as "Ċ").
+
+    Printable Latin-1 bytes stand for themselves; the other 68 bytes get the characters
+    from U+0100 on, in byte order.
+    """
+    keep = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    chars = list(keep)
+    extra = 0
+    for b in range(256):
+        if b not in keep:
+            keep.append(b)
+            chars.append(256 + extra)
+            extra += 1
+    return {b: chr(c) for b, c in zip(keep, chars)}
+
+
+@functools.cache
+def gpt2_vocab_and_merges() -> tuple[dict[int, bytes], list[tuple[bytes, bytes]]]:
+    """GPT-2's 50,257-entry vocabulary (id -> bytes) and 50,000 merges (in rank order), as bytes.
+
+    Read from the official ``encoder.json`` and ``vocab.bpe`` (see :func:`gpt2_bpe_files`),
+    undoing GPT-2's bytes-to-unicode printing. Id 50256 is ``<|endoftext|>``.
+    """
+    import json
+
+    decoder = {c: b for b, c in gpt2_bytes_to_unicode().items()}
+
+    def to_bytes(token: str) -> bytes:
+        return bytes(decoder[c] for c in token)
+
+    encoder_path, merges_path = gpt2_bpe_files()
+    encoder = json.loads(encoder_path.read_text(encoding="utf-8"))
+    vocab = {i: (token.encode() if token == "<|endoftext|>" else to_bytes(token)) for token, i in encoder.items()}
+    lines = merges_path.read_text(encoding="utf-8").splitlines()[1:]  # line 0 is "#version: 0.2"
+    merges = [tuple(to_bytes(part) for part in line.split(" ")) for line in lines if line.strip()]
+    return vocab, merges
