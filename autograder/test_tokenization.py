@@ -1,0 +1,406 @@
+"""Grading: tokenization (GPT-2's pre-tokenizer, byte-level BPE training, encode and decode).
+
+    pytest autograder/test_tokenization.py
+
+Every test reaches your code through ``chapter("tokenization")`` (exercises/ by default).
+References, all independent of the reference solution:
+- hand-worked cases, each derived in its test's docstring;
+- tiktoken's ``gpt2`` encoding for ids on real texts (your ``BPETokenizer`` built from GPT-2's
+  own vocabulary and merges, read by ``tokemb.assets.gpt2_vocab_and_merges``);
+- for training, a deliberately slow trainer written below (recount every pair before every
+  merge, the documented tie rule) on the first 3,000 characters of the Lee corpus, and, when
+  ``../shared/fixtures/bpe-reference`` is present, the merges another reference trainer
+  produced on its ``corpus.en`` (vocab_size 500, ``<|endoftext|>``).
+The whole file runs in about 10 s on the reference solution.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import regex
+
+from autograder.seam import chapter
+from tokemb import assets
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "bpe-reference"
+EOT = "<|endoftext|>"
+# GPT-2's pre-tokenizer, written out here so the reference below shares no code with yours.
+PATTERN = regex.compile(r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
+MIXED = "naïve café — Grüße, 東京 こんにちは, Привет мир, مرحبا, नमस्ते 🙂👍🏽🎉 x²"
+
+
+def _tok():
+    return chapter("tokenization")
+
+
+# --------------------------------------------------------------------------- shared data
+
+@functools.cache
+def _lee_slice(n_chars: int = 3000) -> str:
+    """The first ``n_chars`` characters of the Lee corpus (Australian news), articles joined by newlines."""
+    return "\n".join(assets.lee_corpus())[:n_chars]
+
+
+def _fixture_text(name: str) -> str:
+    path = FIXTURES / name
+    if not path.exists():
+        pytest.skip(f"{path} is not present (an optional external fixture); this check is skipped")
+    return path.read_text(encoding="utf-8")
+
+
+def _gpt2_tokenizer():
+    """Your BPETokenizer, built from GPT-2's real vocabulary (50,257 ids) and 50,000 merges."""
+    vocab, merges = assets.gpt2_vocab_and_merges()
+    return _tok().BPETokenizer(vocab, merges, special_tokens=[EOT])
+
+
+def _words(text: str, specials=()) -> Counter:
+    """Pre-token counts (as tuples of one-byte symbols); special tokens cut out and not counted."""
+    chunks = re.split("|".join(re.escape(s) for s in specials), text) if specials else [text]
+    counts = Counter(p for chunk in chunks for p in PATTERN.findall(chunk))
+    return Counter({tuple(bytes([b]) for b in w.encode("utf-8")): c for w, c in counts.items()})
+
+
+def _apply(word: tuple, a: bytes, b: bytes) -> tuple:
+    out, i = [], 0
+    while i < len(word):
+        if i + 1 < len(word) and word[i] == a and word[i + 1] == b:
+            out.append(a + b)
+            i += 2
+        else:
+            out.append(word[i])
+            i += 1
+    return tuple(out)
+
+
+def _pair_counts(words: Counter) -> Counter:
+    counts = Counter()
+    for word, c in words.items():
+        for pair in zip(word, word[1:]):
+            counts[pair] += c
+    return counts
+
+
+def _reference_merges(text: str, n_merges: int, specials=()) -> list[tuple[tuple[bytes, bytes], int]]:
+    """The slow, obviously-correct trainer: recount every pair before each merge.
+
+    Returns [(pair, count), ...]. Ties go to the lexicographically greatest pair."""
+    words, merges = _words(text, specials), []
+    for _ in range(n_merges):
+        counts = _pair_counts(words)
+        if not counts:
+            break
+        pair, count = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        merges.append((pair, count))
+        words = Counter({_apply(w, *pair): c for w, c in words.items()})
+    return merges
+
+
+def _count_at(text: str, specials, earlier: list, pair) -> int:
+    """How often ``pair`` occurs after the merges ``earlier`` were applied (for the message)."""
+    words = _words(text, specials)
+    for a, b in earlier:
+        words = Counter({_apply(w, a, b): c for w, c in words.items()})
+    return _pair_counts(words).get(tuple(pair), 0)
+
+
+def _first_merge_difference(got, expected, text, specials) -> str | None:
+    """'merge #i differs: expected P (count n), got Q (count m)' for the first difference, or None."""
+    got = [tuple(p) for p in got]
+    for i, (g, e) in enumerate(zip(got, expected)):
+        if g != e:
+            ce = _count_at(text, specials, expected[:i], e)
+            cg = _count_at(text, specials, expected[:i], g)
+            never = " — it never occurs inside one pre-token" if cg == 0 else ""
+            return (f"merge #{i} differs: expected {e!r} (count {ce}), got {g!r} (count {cg}){never}\n"
+                    f"(the {i} merges before it agree; among equal counts the greatest pair wins, "
+                    f"and no pair spans two pre-tokens)")
+    if len(got) != len(expected):
+        return f"{len(got)} merges instead of {len(expected)} (the first {min(len(got), len(expected))} agree)"
+    return None
+
+
+# --------------------------------------------------------------------------- pre-tokenizer
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="GPT-2 pre-tokenizer on hand-worked texts",
+                    hint="use regex.findall(GPT2_PATTERN, text); the regex package knows \\p{L} and \\p{N}")
+def test_pretokenize_hand_worked():
+    r"""GPT-2's regex keeps a word's leading space with the word (" world"), cuts at a hyphen
+    (punctuation is its own pre-token), splits contractions ("'s"), keeps digits apart from
+    letters, and a run of whitespace before a word gives up its last character: "  b" -> " ", " b"
+    (the space joins the word), and "\n\nc" -> "\n", "\n", "c" (a newline cannot join a word, so
+    it stands alone: ``\s+(?!\S)`` stops one short, then ``\s+`` takes the last one)."""
+    tok = _tok()
+    cases = {
+        "Hello world, it's 2024!": ["Hello", " world", ",", " it", "'s", " 2024", "!"],
+        "tokenization-aware": ["tokenization", "-", "aware"],
+        "a  b\n\nc ": ["a", " ", " b", "\n", "\n", "c", " "],
+        "abc123def": ["abc", "123", "def"],
+        "": [],
+    }
+    for text, expected in cases.items():
+        got = tok.pretokenize(text)
+        assert got == expected, f"pretokenize({text!r}) gave {got}, expected {expected}"
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="special tokens come out whole",
+                    hint="cut the text at the special tokens (longest first) before the regex; keep them as pieces")
+def test_pretokenize_special_tokens():
+    """``<|endoftext|>`` would be split by the regex into "<|", "endoftext", "|>"; as a special
+    token it must come out as one piece. With overlapping specials the longer one wins."""
+    tok = _tok()
+    got = tok.pretokenize(f"Hi there{EOT} Bye", special_tokens=[EOT])
+    assert got == ["Hi", " there", EOT, " Bye"], f"special token split or lost: {got}"
+    got = tok.pretokenize("a<|x|><|x|><|x|>b", special_tokens=["<|x|>", "<|x|><|x|>"])
+    assert got == ["a", "<|x|><|x|>", "<|x|>", "b"], f"overlapping specials: longest should win, got {got}"
+    text = _lee_slice(500) + EOT + "more"
+    assert "".join(tok.pretokenize(text, special_tokens=[EOT])) == text, "pre-tokens do not join back to the text"
+
+
+# --------------------------------------------------------------------------- the ladder
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="count adjacent pairs, weighted by word count",
+                    hint="for each word and count, add the count to every (word[i], word[i+1])")
+def test_count_pairs_hand_worked():
+    """"hug" x10, "pug" x5, "hugs" x5: (h,u) 10+5 = 15, (u,g) 10+5+5 = 20, (p,u) 5, (g,s) 5.
+    A word with a repeated pair counts it twice: "aaa" x2 -> (a,a) 2*2 = 4."""
+    got = _tok().count_pairs({(b"h", b"u", b"g"): 10, (b"p", b"u", b"g"): 5, (b"h", b"u", b"g", b"s"): 5})
+    expected = {(b"h", b"u"): 15, (b"u", b"g"): 20, (b"p", b"u"): 5, (b"g", b"s"): 5}
+    assert dict(got) == expected, f"count_pairs gave {dict(got)}, expected {expected}"
+    got = _tok().count_pairs({(b"a", b"a", b"a"): 2})
+    assert dict(got) == {(b"a", b"a"): 4}, f"'aaa' x2 should count (a, a) 4 times, got {dict(got)}"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="merge one pair inside a word",
+                    hint="left to right, non-overlapping: in 'aaa' merging (a, a) gives (aa, a)")
+def test_merge_pair_hand_worked():
+    """Merging (u, g) in h-u-g-s gives h-ug-s; in a-a-a-a merging (a, a) gives aa-aa (left to
+    right, no overlap); a pair that is absent leaves the word unchanged."""
+    mp = _tok().merge_pair
+    cases = [((b"h", b"u", b"g", b"s"), (b"u", b"g"), (b"h", b"ug", b"s")),
+             ((b"a", b"a", b"a"), (b"a", b"a"), (b"aa", b"a")),
+             ((b"a", b"a", b"a", b"a"), (b"a", b"a"), (b"aa", b"aa")),
+             ((b"x", b"y"), (b"y", b"x"), (b"x", b"y")),
+             ((b"x",), (b"x", b"x"), (b"x",))]
+    for word, pair, expected in cases:
+        got = tuple(mp(word, pair))
+        assert got == expected, f"merge_pair({word}, {pair}) gave {got}, expected {expected}"
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="tie rule: greatest pair among equal counts",
+                    hint="max over (count, pair): among equal counts the lexicographically greatest pair wins")
+def test_best_pair_tie_rule():
+    """Counts 5 for (b,c) and (c,d): the greater pair (c,d) wins. (es,t) > (e,t) > (e,s) because
+    b"es" > b"e" (a longer string with the same start is greater)."""
+    bp = _tok().best_pair
+    cases = [({(b"a", b"b"): 3, (b"c", b"d"): 5, (b"b", b"c"): 5}, (b"c", b"d")),
+             ({(b"e", b"s"): 4, (b"es", b"t"): 4, (b"e", b"t"): 4}, (b"es", b"t")),
+             ({(b" ", b"t"): 9, (b"t", b"h"): 9, (b"Z", b"z"): 8}, (b"t", b"h")),
+             ({(b"a", b"b"): 7, (b"z", b"z"): 6}, (b"a", b"b"))]
+    for counts, expected in cases:
+        got = tuple(bp(counts))
+        assert got == expected, f"best_pair({counts}) gave {got}, expected {expected}"
+
+
+# --------------------------------------------------------------------------- training
+
+@pytest.mark.graded(points=3, mvu="tokenize", concept="train_bpe on a hand-worked text",
+                    hint="count pairs inside pre-tokens only; most frequent first, ties to the greatest pair")
+def test_train_bpe_hand_worked():
+    """"low low low lower lowest": pre-tokens low, " low" x2, " lower", " lowest".
+    Pairs: (l,o) 5, (o,w) 5, (" ",l) 4, (w,e) 2, (e,r) (e,s) (s,t) 1 each. Tie at 5: (o,w) > (l,o)
+    because b"o" > b"l", so merge 0 is (o,w); then (l,ow) 5; then (" ",low) 4; then (" low",e) 2.
+    Now (" lowe",r), (" lowe",s) and (s,t) tie at 1, and (s,t) is the greatest (b"s" > b" "),
+    so merge 4 is (s,t).
+
+    "a b a b a b": pre-tokens a, " b" x3, " a" x2. Inside pre-tokens only (" ",b) 3 and
+    (" ",a) 2, so the first merge is (" ", b). A trainer that counts across pre-token
+    boundaries also sees (a," ") 3 and (b," ") 2, and picks (a, " ") by the tie rule."""
+    train = _tok().train_bpe
+    vocab, merges = train("low low low lower lowest", 256 + 5)
+    expected = [(b"o", b"w"), (b"l", b"ow"), (b" ", b"low"), (b" low", b"e"), (b"s", b"t")]
+    got = [tuple(m) for m in merges]
+    assert got == expected, _first_merge_difference(got, expected, "low low low lower lowest", ())
+    _, merges = train("a b a b a b", 257)
+    assert [tuple(m) for m in merges] == [(b" ", b"b")], \
+        f"first merge on 'a b a b a b' is {merges[:1]}, expected [(b' ', b'b')]: do merges cross pre-tokens?"
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="vocab layout: 256 bytes, specials, merges",
+                    hint="ids 0-255 are bytes([i]); then each special token; then a+b for each merge in order")
+def test_train_bpe_vocab_layout():
+    """vocab has exactly vocab_size entries: ids 0..255 are the single bytes, 256 and 257 the two
+    special tokens in the order given, and id 258 + k is the concatenation of merge k."""
+    vocab, merges = _tok().train_bpe(_lee_slice(1500), 256 + 2 + 20, special_tokens=[EOT, "<pad>"])
+    assert len(vocab) == 278, f"vocab has {len(vocab)} entries, expected 278 (256 bytes + 2 specials + 20 merges)"
+    assert len(merges) == 20, f"{len(merges)} merges, expected 20"
+    for i in range(256):
+        assert vocab[i] == bytes([i]), f"vocab[{i}] is {vocab[i]!r}, expected {bytes([i])!r}"
+    assert (vocab[256], vocab[257]) == (EOT.encode(), b"<pad>"), \
+        f"special tokens should be ids 256, 257; got {vocab[256]!r}, {vocab[257]!r}"
+    for k, (a, b) in enumerate(merges):
+        assert vocab[258 + k] == a + b, f"vocab[{258 + k}] is {vocab[258 + k]!r}, expected merge #{k}: {a + b!r}"
+
+
+@pytest.mark.graded(points=4, mvu="tokenize", concept="merges equal an independent reference (Lee corpus)",
+                    hint="recount pairs after each merge (or update them); ties: the greatest pair wins")
+def test_train_bpe_matches_reference_on_lee():
+    """40 merges on the first 3,000 characters of the Lee corpus equal those of the slow reference
+    trainer above (it recounts every pair before every merge)."""
+    text = _lee_slice()
+    expected = [pair for pair, _ in _reference_merges(text, 40)]
+    _, merges = _tok().train_bpe(text, 256 + 40)
+    got = [tuple(m) for m in merges]
+    problem = _first_merge_difference(got, expected, text, ())
+    assert problem is None, problem
+
+
+@pytest.mark.graded(points=3, mvu="tokenize", concept="merges equal a published reference (corpus.en)",
+                    hint="vocab_size 500 with <|endoftext|>: 243 merges; specials are cut out before counting")
+def test_train_bpe_matches_fixture():
+    """243 merges on corpus.en (vocab_size 500, special token <|endoftext|>) equal the fixture's
+    train-bpe-reference-merges.txt, whose tokens are written with GPT-2's bytes-to-unicode mapping."""
+    text = _fixture_text("corpus.en")
+    decode = {c: b for b, c in assets.gpt2_bytes_to_unicode().items()}
+    lines = (FIXTURES / "train-bpe-reference-merges.txt").read_text(encoding="utf-8").splitlines()
+    expected = [tuple(bytes(decode[ch] for ch in part) for part in line.split(" ")) for line in lines if line]
+    vocab, merges = _tok().train_bpe(text, 500, special_tokens=[EOT])
+    got = [tuple(m) for m in merges]
+    problem = _first_merge_difference(got, expected, text, (EOT,))
+    assert problem is None, problem
+    assert len(vocab) == 500, f"vocab has {len(vocab)} entries, expected 500"
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="special tokens are never merged",
+                    hint="cut the text at special tokens and do not count them")
+def test_train_bpe_special_tokens_never_merged():
+    """Repeated many times, <|endoftext|> would give the most frequent pairs (<, |), (|, >), ...
+    A special token must be cut out before counting: no merge may contain a byte of "<|" or "|>"."""
+    text = (f"the cat sat.{EOT}" * 50) + _lee_slice(1000)
+    _, merges = _tok().train_bpe(text, 256 + 1 + 30, special_tokens=[EOT])
+    bad = [m for m in merges if any(x in (m[0] + m[1]) for x in (b"<", b"|", b">"))]
+    assert not bad, f"merge {bad[0]!r} is made from the special token's bytes"
+    expected = [pair for pair, _ in _reference_merges(text, 30, (EOT,))]
+    problem = _first_merge_difference([tuple(m) for m in merges], expected, text, (EOT,))
+    assert problem is None, problem
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="train_bpe rejects bad input",
+                    hint="check vocab_size >= 256 + len(special_tokens) and isinstance(text, str) first")
+def test_train_bpe_bad_input():
+    train = _tok().train_bpe
+    with pytest.raises(ValueError):
+        train("hello", 255)
+    with pytest.raises(ValueError):
+        train("hello", 256, special_tokens=[EOT])
+    with pytest.raises(TypeError):
+        train(b"hello", 300)
+
+
+# --------------------------------------------------------------------------- encode / decode
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="encode applies merges by rank",
+                    hint="in each pre-token repeatedly merge the adjacent pair that was learned first")
+def test_encode_hand_worked():
+    """Merges [(b,c), (a,b)]: in "abc" the pair (b,c) has rank 0 and (a,b) rank 1, so (b,c)
+    merges first and "abc" becomes a + bc = [97, 256]; a left-to-right greedy encoder would
+    give ab + c. " abc abc" is two pre-tokens: [32, 97, 256] twice (no merge crosses the space)."""
+    vocab = {i: bytes([i]) for i in range(256)} | {256: b"bc", 257: b"ab"}
+    tok = _tok().BPETokenizer(vocab, [(b"b", b"c"), (b"a", b"b")])
+    assert tok.encode("abc") == [97, 256], f"encode('abc') gave {tok.encode('abc')}, expected [97, 256]"
+    assert tok.encode("ab") == [257], f"encode('ab') gave {tok.encode('ab')}, expected [257]"
+    got = tok.encode(" abc abc")
+    assert got == [32, 97, 256, 32, 97, 256], f"encode(' abc abc') gave {got}, expected [32, 97, 256] twice"
+
+
+def _real_texts():
+    lee = assets.lee_corpus()
+    return {"lee-article-0": lee[0], "lee-article-57": lee[57], "lee-article-299": lee[299],
+            "lee-first-20k-chars": "\n\n".join(lee)[:20000], "mixed-scripts-emoji": MIXED,
+            "spaces-and-digits": "  x = 12345.678   y\t\t=\n\n\n 3*(4+5)  ", "contractions": "I'll've it's we'RE"}
+
+
+@pytest.mark.graded(points=4, mvu="tokenize", concept="GPT-2 ids equal tiktoken's on real texts",
+                    hint="pre-tokenize with GPT2_PATTERN, then merge the lowest-rank pair until none applies")
+@pytest.mark.parametrize("name", ["lee-article-0", "lee-article-57", "lee-article-299", "lee-first-20k-chars",
+                                  "mixed-scripts-emoji", "spaces-and-digits", "contractions"])
+def test_encode_matches_tiktoken_gpt2(name):
+    text = _real_texts()[name]
+    expected = assets.tiktoken_encoding("gpt2").encode_ordinary(text)
+    got = _gpt2_tokenizer().encode(text)
+    for i, (g, e) in enumerate(zip(got, expected)):
+        assert g == e, f"{name}: token #{i} is id {g}, tiktoken gives {e} (text near {text[:60]!r}...)"
+    assert len(got) == len(expected), f"{name}: {len(got)} ids, tiktoken gives {len(expected)}"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="GPT-2 ids equal tiktoken's on fixture texts",
+                    hint="the same encoder must work on any text, including German and a speech")
+@pytest.mark.parametrize("fixture", ["address.txt", "german.txt", "tinystories_sample.txt"])
+def test_encode_matches_tiktoken_on_fixtures(fixture):
+    text = _fixture_text(fixture)
+    expected = assets.tiktoken_encoding("gpt2").encode(text, allowed_special={EOT})
+    got = _gpt2_tokenizer().encode(text)
+    for i, (g, e) in enumerate(zip(got, expected)):
+        assert g == e, f"{fixture}: token #{i} is id {g}, tiktoken gives {e}"
+    assert len(got) == len(expected), f"{fixture}: {len(got)} ids, tiktoken gives {len(expected)}"
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="decode(encode(text)) == text",
+                    hint="decode joins the ids' bytes and reads them as UTF-8")
+@pytest.mark.parametrize("text", ["", "a", "🙂", MIXED, "__lee__"], ids=["empty", "one-char", "emoji", "mixed", "lee"])
+def test_roundtrip(text):
+    """Byte-level BPE has no unknown token: any text survives the round trip, with GPT-2's
+    vocabulary and with a small vocabulary trained on 3,000 characters of news."""
+    text = assets.lee_corpus()[3] if text == "__lee__" else text
+    tok = _tok()
+    vocab, merges = tok.train_bpe(_lee_slice(), 256 + 40)
+    for name, t in (("gpt2", _gpt2_tokenizer()), ("trained", tok.BPETokenizer(vocab, merges))):
+        ids = t.encode(text)
+        assert all(isinstance(i, int) for i in ids), f"{name}: encode must return ints, got {ids[:5]}"
+        back = t.decode(ids)
+        assert back == text, f"{name}: round trip changed the text: {text[:40]!r} -> {back[:40]!r}"
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="special tokens are never split",
+                    hint="cut the text at special tokens before pre-tokenizing; each becomes its own id")
+def test_encode_special_tokens():
+    """With <|endoftext|> declared special, GPT-2 gives it id 50256 whole; tiktoken agrees."""
+    text = f"The end.{EOT}Once upon a time{EOT}{EOT} there"
+    expected = assets.tiktoken_encoding("gpt2").encode(text, allowed_special={EOT})
+    got = _gpt2_tokenizer().encode(text)
+    assert got.count(50256) == 3, f"<|endoftext|> should be id 50256 three times, found {got.count(50256)}: {got}"
+    assert got == expected, f"ids {got} differ from tiktoken's {expected}"
+    tok = _tok()
+    vocab, merges = tok.train_bpe(_lee_slice(1000) + EOT + _lee_slice(1000), 256 + 1 + 10, special_tokens=[EOT])
+    t = tok.BPETokenizer(vocab, merges, special_tokens=[EOT])
+    ids = t.encode(f"a{EOT}b")
+    assert ids == [97, 256, 98], f"encode('a<|endoftext|>b') gave {ids}, expected [97, 256, 98]"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="invalid UTF-8 is replaced, not raised",
+                    hint="bytes.decode('utf-8', errors='replace')")
+def test_decode_invalid_utf8():
+    """"€" is the three bytes E2 82 AC; the first two alone are not UTF-8 and decode to one
+    replacement character U+FFFD. A lone continuation byte 0x80 also becomes U+FFFD."""
+    t = _tok().BPETokenizer({i: bytes([i]) for i in range(256)}, [])
+    assert t.decode([0xE2, 0x82]) == "\ufffd", f"decode([0xE2, 0x82]) gave {t.decode([0xE2, 0x82])!r}"
+    assert t.decode([104, 0x80, 105]) == "h\ufffdi", f"decode([104, 0x80, 105]) gave {t.decode([104, 0x80, 105])!r}"
+    assert t.decode([]) == "", "decode([]) should be ''"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="encode and decode reject bad input",
+                    hint="TypeError for a non-str text; ValueError for an id not in the vocabulary")
+def test_tokenizer_bad_input():
+    t = _gpt2_tokenizer()
+    with pytest.raises(TypeError):
+        t.encode(b"bytes are not text")
+    with pytest.raises(TypeError):
+        t.encode(None)
+    with pytest.raises(ValueError):
+        t.decode([50257])
+    with pytest.raises(ValueError):
+        t.decode([-1])
