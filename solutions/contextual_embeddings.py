@@ -98,6 +98,12 @@ def word_pieces(text: str, word: str) -> list[int]:
         ValueError: ``word`` is empty, or does not occur in ``text`` as a whole word (the
             message names it), or occurs only past the model's 256-token limit.
     """
+    _, _, offsets = _encode(text)
+    return _piece_rows(text, word, offsets)
+
+
+def _piece_rows(text: str, word: str, offsets) -> list[int]:
+    """The rows of ``word_pieces``, given the tokens' character offsets (one model run saved)."""
     word = word.strip() if isinstance(word, str) else word
     if not isinstance(word, str) or not word:
         raise ValueError(f"word must be a non-empty string, got {word!r}")
@@ -105,7 +111,6 @@ def word_pieces(text: str, word: str) -> list[int]:
     if match is None:
         raise ValueError(f"the word {word!r} does not occur in the text {text[:60]!r}")
     start, end = match.span()
-    _, _, offsets = _encode(text)
     rows = [i for i, (s, e) in enumerate(offsets) if e > s and s < end and e > start]
     if not rows:
         raise ValueError(f"the word {word!r} occurs only after the model's "
@@ -130,8 +135,8 @@ def word_vector(text: str, word: str) -> np.ndarray:
     Raises:
         ValueError: ``word`` does not occur in ``text`` (the message names it).
     """
-    rows = word_pieces(text, word)
-    _, vectors, _ = _encode(text)
+    _, vectors, offsets = _encode(text)
+    rows = _piece_rows(text, word, offsets)
     return vectors[rows].mean(axis=0).astype(np.float32)
 
 
