@@ -59,22 +59,25 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
     Raises:
         ValueError: if A or B is not 2-D, their widths differ, or any row is all zeros.
     """
-    A, B = _unit_rows(A, "A"), _unit_rows(B, "B")
+    A, norms_a = _rows_and_norms(A, "A")
+    B, norms_b = _rows_and_norms(B, "B")
     if A.shape[1] != B.shape[1]:
         raise ValueError(f"A has {A.shape[1]} columns but B has {B.shape[1]}: vectors must have the same dimension")
-    return A @ B.T
+    # Dividing the (n, m) product by the outer product of the norms gives the same numbers as
+    # normalising every row first, without writing a normalised copy of a large corpus per query.
+    return (A @ B.T) / np.outer(norms_a, norms_b)
 
 
-def _unit_rows(M, name: str) -> np.ndarray:
-    """Rows of M scaled to unit length; a clear error for bad shapes and zero rows."""
+def _rows_and_norms(M, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """M as a float 2-D array and its row lengths; a clear error for bad shapes and zero rows."""
     M = np.asarray(M, dtype=np.float64)
     if M.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array (one vector per row), got shape {M.shape}")
-    norms = np.linalg.norm(M, axis=1, keepdims=True)
+    norms = np.sqrt(np.einsum("ij,ij->i", M, M))
     if np.any(norms == 0):
-        raise ValueError(f"{name} has an all-zero row {int(np.flatnonzero(norms[:, 0] == 0)[0])}: "
+        raise ValueError(f"{name} has an all-zero row {int(np.flatnonzero(norms == 0)[0])}: "
                          "its cosine is undefined")
-    return M / norms
+    return M, norms
 
 
 # --------------------------------------------------------------------------- word analogies
