@@ -129,3 +129,35 @@ def test_page_in_chromium(site, browser, name):
     assert not problems, f"{name}:\n" + "\n".join(problems)
     assert not broken_images, f"{name}: images that did not load: {broken_images}"
     assert not result, f"{name}: accessibility violations:\n" + "\n".join(result)
+
+
+# --------------------------------------------------------------------------- demos respond to input
+
+def test_analogy_explorer_answers_typed_input(site, browser):
+    """Type an analogy into the built page; its top answer is gensim's on the page's vectors."""
+    from tokemb.demos import analogy_explorer as ae
+
+    expected = ae.keyed_vectors().most_similar(positive=["paris", "italy"], negative=["france"], topn=1)[0][0]
+    page = _open(browser, (site / "book" / "demo_analogy_explorer.html").as_uri())
+    for field, word in (("#ae-a", "paris"), ("#ae-b", "france"), ("#ae-c", "italy")):
+        page.fill(field, word)
+    page.press("#ae-c", "Enter")
+    page.wait_for_function("document.querySelector('#ae-msg').textContent.includes('paris')")
+    first = page.inner_text("#ae-table tbody tr:first-child td:nth-child(2)")
+    problems = page.problems
+    page.context.close()
+    assert first == expected and not problems, (first, expected, problems)
+
+
+def test_review_search_shows_neighbours_for_a_chosen_review(site, browser):
+    """Choose a review in the built page; each model's column lists its five nearest reviews."""
+    page = _open(browser, (site / "book" / "demo_review_search.html").as_uri())
+    page.select_option("#review-search select", value="review:3")
+    page.wait_for_function("document.querySelector('.rs-query').textContent.includes('review #3')")
+    columns = page.query_selector_all(".rs-model")
+    hits = [len(col.query_selector_all("ol > li")) for col in columns]
+    texts = [col.inner_text() for col in columns]
+    problems = page.problems
+    page.context.close()
+    assert columns and all(n == 5 for n in hits), hits
+    assert all("precision@5" in t for t in texts) and not problems, problems
