@@ -19,6 +19,7 @@ Grade this chapter with:  pytest autograder/test_tokenization.py
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import chain
 
 import regex
 
@@ -259,15 +260,17 @@ class BPETokenizer:
 
     def _encode_piece(self, piece: str) -> list[int]:
         """Ids of one pre-token: merge the pair with the earliest merge, until none applies."""
-        symbols = tuple(_BYTE[b] for b in piece.encode("utf-8"))
+        symbols = [_BYTE[b] for b in piece.encode("utf-8")]
         rank_of = self._rank.get
         while len(symbols) > 1:
-            pairs = list(zip(symbols, symbols[1:]))
-            ranks = [rank_of(pair, _NEVER) for pair in pairs]
+            ranks = [rank_of(pair, _NEVER) for pair in zip(symbols, symbols[1:])]
             best = min(ranks)
             if best == _NEVER:
                 break
-            symbols = merge_pair(symbols, pairs[ranks.index(best)])
+            # Merge the leftmost occurrence; a later occurrence of the same pair has the same
+            # rank and is merged next, which is what merge_pair would have done in one go.
+            i = ranks.index(best)
+            symbols[i:i + 2] = [symbols[i] + symbols[i + 1]]
         return [self._id_of[s] for s in symbols]
 
     def encode(self, text: str) -> list[int]:
@@ -289,11 +292,10 @@ class BPETokenizer:
             if i % 2:
                 ids.append(self._special_ids[chunk])
                 continue
-            for piece in _GPT2_RE.findall(chunk):
-                cached = cache.get(piece)
-                if cached is None:
-                    cached = cache[piece] = self._encode_piece(piece)
-                ids.extend(cached)
+            pieces = _GPT2_RE.findall(chunk)
+            for piece in set(pieces).difference(cache):  # pre-tokens not seen before: encode once
+                cache[piece] = self._encode_piece(piece)
+            ids.extend(chain.from_iterable(map(cache.__getitem__, pieces)))
         return ids
 
     def decode(self, ids) -> str:

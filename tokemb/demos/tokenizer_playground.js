@@ -19,8 +19,11 @@ const PATTERNS = {
   ].join("|"),
 };
 
+const compiled = new Map(); // pattern source -> RegExp, compiled once
 function pretokenize(pattern, text) {
-  return text.match(new RegExp(pattern, "gu")) || [];
+  let re = compiled.get(pattern);
+  if (!re) { re = new RegExp(pattern, "gu"); compiled.set(pattern, re); }
+  return text.match(re) || [];
 }
 
 const utf8 = new TextEncoder();
