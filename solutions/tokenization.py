@@ -19,7 +19,7 @@ Grade this chapter with:  pytest autograder/test_tokenization.py
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import chain
+from itertools import chain, repeat
 
 import regex
 
@@ -196,13 +196,15 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list
         # Only the words containing the pair change: take their old pairs out, put new ones in.
         for i in where.pop(pair):
             old, new = words[i], merge_pair(words[i], pair)
-            words[i] = new
+            if len(new) == len(old):
+                continue  # an earlier merge already took this pair out of the word
+            words[i], n = new, freq[i]
             for p in zip(old, old[1:]):
-                pair_counts[p] -= freq[i]
-                if pair_counts[p] == 0:
+                pair_counts[p] -= n
+                if not pair_counts[p]:
                     del pair_counts[p]
             for p in zip(new, new[1:]):
-                pair_counts[p] += freq[i]
+                pair_counts[p] += n
                 where[p].add(i)
         pair_counts.pop(pair, None)
     return vocab, merges
@@ -263,7 +265,7 @@ class BPETokenizer:
         symbols = [_BYTE[b] for b in piece.encode("utf-8")]
         rank_of = self._rank.get
         while len(symbols) > 1:
-            ranks = [rank_of(pair, _NEVER) for pair in zip(symbols, symbols[1:])]
+            ranks = list(map(rank_of, zip(symbols, symbols[1:]), repeat(_NEVER)))  # rank of each pair
             best = min(ranks)
             if best == _NEVER:
                 break
