@@ -73,6 +73,9 @@ def minilm_path() -> Path:
 def minilm():
     """all-MiniLM-L6-v2 as a ``SentenceTransformer`` on the CPU (384-d, max 256 tokens)."""
     st = _require("sentence_transformers", "sentence-transformers", "all-MiniLM-L6-v2")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar would land in the book's pages
     return st.SentenceTransformer(str(minilm_path()), device="cpu")
 
 
