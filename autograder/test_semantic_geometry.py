@@ -13,7 +13,6 @@ import csv
 import functools
 import random
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest

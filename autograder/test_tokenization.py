@@ -7,7 +7,7 @@ References, all independent of the reference solution:
 - hand-worked cases, each derived in its test's docstring;
 - tiktoken's ``gpt2`` encoding for ids on real texts (your ``BPETokenizer`` built from GPT-2's
   own vocabulary and merges, read by ``tokemb.assets.gpt2_vocab_and_merges``);
-- for training, a deliberately slow trainer written below (recount every pair before every
+- for training, a deliberately slow trainer (``autograder/bpe_reference.py``) (recount every pair before every
   merge, the documented tie rule) on the first 3,000 characters of the Lee corpus, and, when
   ``../shared/fixtures/bpe-reference`` is present, the merges another reference trainer
   produced on its ``corpus.en`` (vocab_size 500, ``<|endoftext|>``).
@@ -16,20 +16,16 @@ The whole file runs in about 10 s on the reference solution.
 from __future__ import annotations
 
 import functools
-import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
-import regex
 
+from autograder.bpe_reference import count_after, reference_merges
 from autograder.seam import chapter
 from tokemb import assets
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "bpe-reference"
 EOT = "<|endoftext|>"
-# GPT-2's pre-tokenizer, written out here so the reference below shares no code with yours.
-PATTERN = regex.compile(r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
 MIXED = "naïve café — Grüße, 東京 こんにちは, Привет мир, مرحبا, नमस्ते 🙂👍🏽🎉 x²"
 
 
@@ -58,63 +54,13 @@ def _gpt2_tokenizer():
     return _tok().BPETokenizer(vocab, merges, special_tokens=[EOT])
 
 
-def _words(text: str, specials=()) -> Counter:
-    """Pre-token counts (as tuples of one-byte symbols); special tokens cut out and not counted."""
-    chunks = re.split("|".join(re.escape(s) for s in specials), text) if specials else [text]
-    counts = Counter(p for chunk in chunks for p in PATTERN.findall(chunk))
-    return Counter({tuple(bytes([b]) for b in w.encode("utf-8")): c for w, c in counts.items()})
-
-
-def _apply(word: tuple, a: bytes, b: bytes) -> tuple:
-    out, i = [], 0
-    while i < len(word):
-        if i + 1 < len(word) and word[i] == a and word[i + 1] == b:
-            out.append(a + b)
-            i += 2
-        else:
-            out.append(word[i])
-            i += 1
-    return tuple(out)
-
-
-def _pair_counts(words: Counter) -> Counter:
-    counts = Counter()
-    for word, c in words.items():
-        for pair in zip(word, word[1:]):
-            counts[pair] += c
-    return counts
-
-
-def _reference_merges(text: str, n_merges: int, specials=()) -> list[tuple[tuple[bytes, bytes], int]]:
-    """The slow, obviously-correct trainer: recount every pair before each merge.
-
-    Returns [(pair, count), ...]. Ties go to the lexicographically greatest pair."""
-    words, merges = _words(text, specials), []
-    for _ in range(n_merges):
-        counts = _pair_counts(words)
-        if not counts:
-            break
-        pair, count = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-        merges.append((pair, count))
-        words = Counter({_apply(w, *pair): c for w, c in words.items()})
-    return merges
-
-
-def _count_at(text: str, specials, earlier: list, pair) -> int:
-    """How often ``pair`` occurs after the merges ``earlier`` were applied (for the message)."""
-    words = _words(text, specials)
-    for a, b in earlier:
-        words = Counter({_apply(w, a, b): c for w, c in words.items()})
-    return _pair_counts(words).get(tuple(pair), 0)
-
-
 def _first_merge_difference(got, expected, text, specials) -> str | None:
     """'merge #i differs: expected P (count n), got Q (count m)' for the first difference, or None."""
     got = [tuple(p) for p in got]
     for i, (g, e) in enumerate(zip(got, expected)):
         if g != e:
-            ce = _count_at(text, specials, expected[:i], e)
-            cg = _count_at(text, specials, expected[:i], g)
+            ce = count_after(text, specials, expected[:i], e)
+            cg = count_after(text, specials, expected[:i], g)
             never = " — it never occurs inside one pre-token" if cg == 0 else ""
             return (f"merge #{i} differs: expected {e!r} (count {ce}), got {g!r} (count {cg}){never}\n"
                     f"(the {i} merges before it agree; among equal counts the greatest pair wins, "
@@ -252,7 +198,7 @@ def test_train_bpe_matches_reference_on_lee():
     """40 merges on the first 3,000 characters of the Lee corpus equal those of the slow reference
     trainer above (it recounts every pair before every merge)."""
     text = _lee_slice()
-    expected = [pair for pair, _ in _reference_merges(text, 40)]
+    expected = [pair for pair, _ in reference_merges(text, 40)]
     _, merges = _tok().train_bpe(text, 256 + 40)
     got = [tuple(m) for m in merges]
     problem = _first_merge_difference(got, expected, text, ())
@@ -284,7 +230,7 @@ def test_train_bpe_special_tokens_never_merged():
     _, merges = _tok().train_bpe(text, 256 + 1 + 30, special_tokens=[EOT])
     bad = [m for m in merges if any(x in (m[0] + m[1]) for x in (b"<", b"|", b">"))]
     assert not bad, f"merge {bad[0]!r} is made from the special token's bytes"
-    expected = [pair for pair, _ in _reference_merges(text, 30, (EOT,))]
+    expected = [pair for pair, _ in reference_merges(text, 30, (EOT,))]
     problem = _first_merge_difference([tuple(m) for m in merges], expected, text, (EOT,))
     assert problem is None, problem
 

@@ -7,7 +7,6 @@ anchors are checked on the HTML files. Skipped, with the reason, where Chromium 
 """
 from __future__ import annotations
 
-import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path

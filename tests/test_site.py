@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, toc_pages as _toc_pages
+from conftest import toc_pages as _toc_pages
 
 pytestmark = pytest.mark.slow
 
