@@ -99,18 +99,23 @@ def _open(browser, url: str, dark: bool = False):
     return page
 
 
+def _axe(page) -> list[str]:
+    """Serious and critical accessibility violations axe-core finds in the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                 .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`);
+    }""")
+
+
 @pytest.mark.parametrize("name", toc_pages())
 def test_page_in_chromium(site, browser, name):
     url = (site / f"{name}.html").as_uri()
     page = _open(browser, url)
     broken_images = page.eval_on_selector_all(
         "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-                 .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`);
-    }""")
+    result = _axe(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     slug = name.replace("/", "_")
     page.screenshot(path=str(SCREENSHOTS / f"{slug}-light.png"), full_page=False)
@@ -122,6 +127,7 @@ def test_page_in_chromium(site, browser, name):
                   "document.documentElement.dataset.mode = 'dark'")
     dark.wait_for_timeout(200)
     dark.screenshot(path=str(SCREENSHOTS / f"{slug}-dark.png"), full_page=False)
+    result += [f"(dark mode) {v}" for v in _axe(dark)]
     problems += dark.problems
     dark.context.close()
 

@@ -113,7 +113,9 @@ def page_html(data: dict, element_id: str = "review-search") -> str:
 <style>
 .review-search {{ --rs-fg: var(--pst-color-text-base, #1a1a1a); --rs-muted: var(--pst-color-text-muted, #555);
   --rs-bg: var(--pst-color-background, #fff); --rs-card: var(--pst-color-surface, #f5f5f5);
-  --rs-border: var(--pst-color-border, #ccc); --rs-good: #1a7f37; --rs-bad: #b42318; color: var(--rs-fg); }}
+  --rs-border: var(--pst-color-border, #ccc); --rs-good: #1a7f37; --rs-bad: #b42318; color: var(--rs-fg);
+  /* its own background: in dark mode the output area behind it is light, the theme's text is not */
+  background: var(--rs-bg); padding: 0.6em 0.8em; border-radius: 8px; }}
 html[data-theme="dark"] .review-search {{ --rs-good: #4ac26b; --rs-bad: #ff8182; }}
 .review-search label {{ font-weight: 600; display: block; margin: 0.6em 0 0.2em; }}
 .review-search select {{ width: 100%; max-width: 100%; padding: 0.3em; color: var(--rs-fg); background: var(--rs-bg);

@@ -86,6 +86,8 @@ html[data-theme="dark"] .tp-root { --tp-fg: #e6edf3; --tp-bg: #161b22; --tp-mute
 .tp-tok { font-family: monospace; padding: 0.15rem 0.2rem; margin: 0 1px; border-radius: 3px; color: var(--tp-fg);
   white-space: pre; }
 .tp-tok sub { color: var(--tp-muted); font-size: 0.65em; margin-left: 0.15rem; }
+/* the ids are small text on coloured boxes: in dark mode they need more contrast than --tp-muted */
+html[data-theme="dark"] .tp-tok sub { color: #d0d7de; }
 .tp-c0 { background: var(--tp-c0); } .tp-c1 { background: var(--tp-c1); } .tp-c2 { background: var(--tp-c2); }
 .tp-c3 { background: var(--tp-c3); } .tp-c4 { background: var(--tp-c4); } .tp-c5 { background: var(--tp-c5); }
 .tp-merge-label { font-family: monospace; color: var(--tp-muted); }
