@@ -12,9 +12,6 @@
 """
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 import tempfile
 import time
 import warnings
@@ -49,17 +46,11 @@ process.stdout.write(JSON.stringify({ worst }));
 def _demo_rows() -> list[dict]:
     from tokemb.demos import analogy_explorer as ae
 
-    node = shutil.which("node")
-    if not node:
+    from tokemb.demos import node, run_node
+
+    if not node():
         return []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "runner.js").write_text(RUNNER)
-        (tmp / "data.json").write_text(json.dumps(ae.demo_data()))
-        (tmp / "cases.json").write_text(json.dumps(ANALOGIES))
-        out = subprocess.run([node, str(tmp / "runner.js"), str(ae.JS_PATH), str(tmp / "data.json"),
-                              str(tmp / "cases.json")], capture_output=True, text=True, check=True)
-    js_worst = json.loads(out.stdout)["worst"] / 1000
+    js_worst = run_node(RUNNER, ae.JS_PATH, ae.demo_data(), ANALOGIES)["worst"] / 1000
     kv = ae.keyed_vectors()
     worst = 0.0
     with warnings.catch_warnings():

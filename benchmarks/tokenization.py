@@ -16,10 +16,6 @@
 """
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -121,18 +117,12 @@ def _demo_rows() -> list[dict]:
     from tokemb import assets
     from tokemb.demos import tokenizer_playground as tp
 
-    node = shutil.which("node")
-    if not node:
+    from tokemb.demos import node, run_node
+
+    if not node():
         return []
     paras = [a[:1000] for a in assets.lee_corpus()[10:30]]  # about 1,000 characters each
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "runner.js").write_text(RUNNER)
-        (tmp / "data.json").write_text(json.dumps(tp.demo_data()))
-        (tmp / "paras.json").write_text(json.dumps(paras))
-        out = subprocess.run([node, str(tmp / "runner.js"), str(tp.JS_PATH), str(tmp / "data.json"),
-                              str(tmp / "paras.json"), tp.DEFAULT_TEXT], capture_output=True, text=True, check=True)
-    js = json.loads(out.stdout)
+    js = run_node(RUNNER, tp.JS_PATH, tp.demo_data(), paras, extra_args=[tp.DEFAULT_TEXT])
     encs = [assets.tiktoken_encoding(n) for n in tp.TIKTOKEN_NAMES]
     bert = assets.wordpiece()
     times = []

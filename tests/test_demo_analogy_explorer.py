@@ -13,6 +13,7 @@ import pytest
 
 from solutions import static_embeddings as se
 from tokemb.demos import analogy_explorer as ae
+from tokemb.demos import node, run_node
 
 NODE = shutil.which("node") or "/usr/bin/node"
 
@@ -49,16 +50,9 @@ ANALOGIES = [  # (positive, negative, expected answer)
 
 
 def _run_js(tmp_path, cases):
-    if not shutil.which(NODE):
+    if not node():
         pytest.skip("node is not installed: the demo's JavaScript cannot be checked here")
-    (tmp_path / "runner.js").write_text(RUNNER)
-    (tmp_path / "data.json").write_text(json.dumps(ae.demo_data()))
-    (tmp_path / "cases.json").write_text(json.dumps(cases))
-    proc = subprocess.run([NODE, str(tmp_path / "runner.js"), str(ae.JS_PATH),
-                           str(tmp_path / "data.json"), str(tmp_path / "cases.json")],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return run_node(RUNNER, ae.JS_PATH, ae.demo_data(), cases)
 
 
 def _agree(got, expected, what):

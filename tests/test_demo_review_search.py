@@ -2,16 +2,12 @@
 on the same int8 vectors the page carries, for prepared queries and for reviews."""
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 
 import pytest
 
 from solutions import semantic_geometry as sg
-from tokemb.demos import review_search
+from tokemb.demos import node, review_search, run_node
 
-NODE = shutil.which("node") or "/usr/bin/node"
 
 RUNNER = """
 const rs = require(process.argv[2]);
@@ -24,16 +20,9 @@ process.stdout.write(JSON.stringify(out));
 
 
 def _run_js(tmp_path, data, cases):
-    if not shutil.which(NODE):
+    if not node():
         pytest.skip("node is not installed: the demo's JavaScript cannot be checked here")
-    (tmp_path / "runner.js").write_text(RUNNER)
-    (tmp_path / "data.json").write_text(json.dumps(data))
-    (tmp_path / "cases.json").write_text(json.dumps(cases))
-    proc = subprocess.run([NODE, str(tmp_path / "runner.js"), str(review_search.JS_PATH),
-                           str(tmp_path / "data.json"), str(tmp_path / "cases.json")],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return run_node(RUNNER, review_search.JS_PATH, data, cases, timeout=120)
 
 
 def test_js_matches_python_neighbours_and_precision(tmp_path):

@@ -7,19 +7,16 @@ self-contained."""
 from __future__ import annotations
 
 import functools
-import json
 import re
-import shutil
-import subprocess
 
 import pytest
 import regex
 
 from solutions import tokenization as tk
 from tokemb import assets
+from tokemb.demos import node, run_node
 from tokemb.demos import tokenizer_playground as tp
 
-NODE = shutil.which("node") or "/usr/bin/node"
 
 TEXTS = [
     "",
@@ -64,20 +61,10 @@ const fs = require("fs");
 
 @functools.cache
 def _js_results() -> dict:
-    import tempfile
-    from pathlib import Path
-
-    if not shutil.which(NODE):
+    if not node():
         pytest.skip("node is not installed: the demo's JavaScript cannot be checked here")
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "runner.js").write_text(RUNNER)
-        (tmp / "data.json").write_text(json.dumps(tp.demo_data()))
-        (tmp / "cases.json").write_text(json.dumps({"texts": TEXTS, "steps": TRAINED_STEPS, "show": _show_ids()}))
-        proc = subprocess.run([NODE, str(tmp / "runner.js"), str(tp.JS_PATH), str(tmp / "data.json"),
-                               str(tmp / "cases.json")], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return run_node(RUNNER, tp.JS_PATH, tp.demo_data(),
+                    {"texts": TEXTS, "steps": TRAINED_STEPS, "show": _show_ids()})
 
 
 @pytest.mark.parametrize("name", ["gpt2", "cl100k_base", "o200k_base"])

@@ -24,21 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from tokemb import assets
+from tokemb.demos import quantise
 
 JS_PATH = Path(__file__).with_name("analogy_explorer.js")
 N_WORDS = 30_000
 WORD = re.compile(r"[a-z]+")
-
-
-def quantise(vectors) -> np.ndarray:
-    """Rows scaled so their largest |entry| is 127, rounded to int8 (direction kept, length dropped).
-
-    >>> quantise([[0.5, -0.25, 0.0]]).tolist()
-    [[127, -64, 0]]
-    """
-    v = np.asarray(vectors, dtype=np.float64)
-    peak = np.abs(v).max(axis=1, keepdims=True)
-    return np.round(v / np.where(peak == 0, 1, peak) * 127).astype(np.int8)
 
 
 @functools.cache
