@@ -66,8 +66,7 @@ def pytest_collection_modifyitems(config, items):
         if marker is None:
             raise pytest.UsageError(f"{item.nodeid} has no @pytest.mark.graded(...): every "
                                     "autograder test must say what it is worth")
-        unknown = marker.kwargs.get("mvu") not in MVU_ITEMS
-        if unknown:
+        if marker.kwargs.get("mvu") not in MVU_ITEMS:
             raise pytest.UsageError(f"{item.nodeid}: mvu must be one of {sorted(MVU_ITEMS)}")
         if item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(marker.kwargs.get("timeout", PER_TEST_SECONDS)))

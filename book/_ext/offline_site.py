@@ -47,7 +47,7 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
     """Remove sphinx-thebe's scripts and styles from the page."""
     def keep(asset) -> bool:
         name = str(getattr(asset, "filename", asset) or "")
-        body = str(getattr(asset, "attributes", {}).get("body", "")) if hasattr(asset, "attributes") else ""
+        body = str(getattr(asset, "attributes", {}).get("body", ""))
         return "thebe" not in name.lower() and "THEBE_JS_URL" not in body
 
     for key in ("script_files", "css_files"):
