@@ -2,6 +2,13 @@
 
 >>> words_of_prose("Hello *world*.\\n```{code-cell} ipython3\\nx = 1\\n```\\nTwo more.")
 4
+
+A section whose heading line follows a MyST comment ``% deeper`` is off the short path: it
+and its subsections (down to the next heading of the same or a higher level) do not count
+towards ``short_path_minutes``.
+
+>>> words_of_prose(drop_deeper_sections("## Core\\nKeep these words.\\n% deeper\\n## Extra\\nSkip.\\n## Next\\nKept."))
+6
 """
 from __future__ import annotations
 
@@ -40,11 +47,41 @@ def words_of_prose(markdown: str) -> int:
     return words
 
 
+DEEPER_MARK = "% deeper"
+_HEADING = re.compile(r"^(#{1,6})\s")
+
+
+def drop_deeper_sections(markdown: str) -> str:
+    """The page without the sections marked ``% deeper`` (the short path)."""
+    kept, skip_level, marked = [], None, False
+    for line in markdown.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            level = len(heading.group(1))
+            if skip_level is not None and level <= skip_level:
+                skip_level = None  # a heading at the same or a higher level ends the section
+            if marked and skip_level is None:
+                skip_level = level
+        marked = line.strip() == DEEPER_MARK
+        if skip_level is None and not marked:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _page_text(page: str | Path) -> str:
+    path = Path(page) if Path(page).is_absolute() else BOOK_DIR / page
+    return path.read_text(encoding="utf-8")
+
+
+def short_path_minutes(page: str | Path) -> int:
+    """Whole minutes to read a page without its ``% deeper`` sections (at least 1)."""
+    return max(1, math.ceil(words_of_prose(drop_deeper_sections(_page_text(page))) / WORDS_PER_MINUTE))
+
+
 def reading_minutes(page: str | Path) -> int:
     """Whole minutes to read a page's prose at WORDS_PER_MINUTE (at least 1).
 
     ``page`` is a path, or a file name in the book's folder (so a downloaded notebook can
     call ``reading_minutes("tokenization.md")`` from any folder).
     """
-    path = Path(page) if Path(page).is_absolute() else BOOK_DIR / page
-    return max(1, math.ceil(words_of_prose(path.read_text(encoding="utf-8")) / WORDS_PER_MINUTE))
+    return max(1, math.ceil(words_of_prose(_page_text(page)) / WORDS_PER_MINUTE))
