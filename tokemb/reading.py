@@ -21,16 +21,15 @@ BOOK_DIR = Path(__file__).resolve().parents[1] / "book"
 _FENCE = re.compile(r"^(`{3,}|:{3,})")
 
 
-def words_of_prose(markdown: str) -> int:
-    """Words outside code cells, code blocks, front matter and directive options."""
-    words, code_fence, directives = 0, None, []  # directives: open ```{note}-style fences
-    lines = markdown.splitlines()
-    if lines and lines[0].strip() == "---":  # skip YAML front matter
-        lines = lines[lines.index("---", 1) + 1:] if "---" in lines[1:] else []
+def _lines_with_kind(lines):
+    """Each line with what it is: "code" (in a code cell or block, fences included) or "prose"
+    (text, headings, and the fences and bodies of directives such as notes and dropdowns)."""
+    code_fence, directives = None, []  # directives: open ```{note}-style fences
     for line in lines:
         stripped = line.strip()
         if code_fence is not None:  # inside code: skip until the same fence closes
             code_fence = None if stripped == code_fence else code_fence
+            yield line, "code"
             continue
         match = _FENCE.match(stripped)
         if match:
@@ -41,8 +40,21 @@ def words_of_prose(markdown: str) -> int:
                 directives.append(marker)  # its body is prose: keep counting
             else:
                 code_fence = marker  # a code cell or a plain code block
+                yield line, "code"
+                continue
+            yield line, "fence"
             continue
-        if not stripped.startswith(":"):  # ":tags: [...]"-style options are not prose
+        yield line, "prose"
+
+
+def words_of_prose(markdown: str) -> int:
+    """Words outside code cells, code blocks, front matter and directive options."""
+    lines = markdown.splitlines()
+    if lines and lines[0].strip() == "---":  # skip YAML front matter
+        lines = lines[lines.index("---", 1) + 1:] if "---" in lines[1:] else []
+    words = 0
+    for line, kind in _lines_with_kind(lines):
+        if kind == "prose" and not line.strip().startswith(":"):  # ":tags: [...]" options are not prose
             words += len(re.findall(r"[A-Za-z0-9][\w'’-]*", line))
     return words
 
@@ -52,17 +64,30 @@ _HEADING = re.compile(r"^(#{1,6})\s")
 
 
 def drop_deeper_sections(markdown: str) -> str:
-    """The page without the sections marked ``% deeper`` (the short path)."""
+    """The page without the sections marked ``% deeper`` (the short path).
+
+    The mark may stand right above the heading or above the heading's ``(label)=`` line;
+    ``#`` lines inside code (a Python comment) are not headings.
+
+    >>> page = "% deeper\\n(lbl)=\\n## A\\n```{code-cell}\\n# not a heading\\n```\\nskip\\n## B\\nkeep"
+    >>> drop_deeper_sections(page)
+    '## B\\nkeep'
+    """
     kept, skip_level, marked = [], None, False
-    for line in markdown.splitlines():
-        heading = _HEADING.match(line)
+    for line, kind in _lines_with_kind(markdown.splitlines()):
+        stripped = line.strip()
+        heading = _HEADING.match(line) if kind == "prose" else None
         if heading:
             level = len(heading.group(1))
             if skip_level is not None and level <= skip_level:
                 skip_level = None  # a heading at the same or a higher level ends the section
             if marked and skip_level is None:
                 skip_level = level
-        marked = line.strip() == DEEPER_MARK
+            marked = False
+        elif stripped == DEEPER_MARK:
+            marked = True
+        elif marked and not (stripped.startswith("(") and stripped.endswith(")=")):
+            marked = False  # only a label may stand between the mark and its heading
         if skip_level is None and not marked:
             kept.append(line)
     return "\n".join(kept)
