@@ -49,17 +49,20 @@ def review_sample(n: int = SAMPLE_SIZE) -> list[str]:
     return texts[::step][:n]
 
 
-def machine_id() -> dict:
-    """What identifies this machine for timing purposes: host, CPU and core count."""
-    cpu = platform.processor() or platform.machine()
-    try:  # Linux names the CPU model in /proc/cpuinfo; platform.processor() often does not
+def cpu_name() -> str:
+    """The CPU model, e.g. "AMD EPYC": from /proc/cpuinfo on Linux, else what ``platform`` knows."""
+    try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return {"host": platform.node(), "cpu": cpu, "cpu_count": os.cpu_count(), "system": platform.system()}
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def machine_id() -> dict:
+    """What identifies this machine for timing purposes: host, CPU and core count."""
+    return {"host": platform.node(), "cpu": cpu_name(), "cpu_count": os.cpu_count(), "system": platform.system()}
 
 
 def _package_version(model: str) -> str:
