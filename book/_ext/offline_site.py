@@ -3,14 +3,20 @@
 1. Each MyST notebook page gets a "Download .ipynb" entry in the page's download menu: the
    notebook myst-nb executed at build time (outputs included) is copied next to the page's
    source. sphinx-book-theme only does this when a launch service is configured; we have none.
+   Beside it, ``<name>.ipynb.js`` holds the same text as a script: a page opened from disk
+   cannot fetch a file, but it can load a script, and ``_static/site.js`` saves that text.
 2. sphinx-thebe injects a script naming a CDN URL into every page even when thebe is off;
    it is removed, with thebe's own files, since nothing here can launch a kernel.
-3. After the build, every HTML and CSS file is scanned for anything the browser would load
+3. Long inline code (a test name, a dotted path) gets line-break opportunities (``<wbr>``) after
+   ``_ . / , ( = :``, so it wraps at those points on a narrow screen instead of running off
+   the page or being cut mid-word; copying it still gives the exact text.
+4. After the build, every HTML and CSS file is scanned for anything the browser would load
    from another host (scripts, styles, images, fonts, frames). Each one is a warning, so a
    build with ``-W`` fails instead of publishing a page that breaks offline.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -40,6 +46,10 @@ def _offer_notebook(app, pagename, templatename, context, doctree):
     target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(executed, target)
+    text = json.dumps(executed.read_text(encoding="utf-8"), ensure_ascii=True)
+    Path(f"{target}.js").write_text(
+        f"(window.tokembNotebooks = window.tokembNotebooks || {{}})[{json.dumps(target.name)}] = {text};\n",
+        encoding="utf-8")
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
@@ -53,6 +63,29 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [asset for asset in context[key] if keep(asset)]
+
+
+_LITERAL = re.compile(r'(<code class="[^"]*\bliteral\b[^"]*">)(.*?)(</code>)', re.DOTALL)
+_PRE_SPAN = re.compile(r'(<span class="pre">)([^<]{12,})(</span>)')
+_BREAK_AFTER = re.compile(r"([_./,(=:])(?=[^\s<])")
+
+
+def _soft_breaks(html: str) -> str:
+    """``<wbr>`` after ``_ . / , ( = :`` in the long words of inline code literals.
+
+    >>> _soft_breaks('<code class="docutils literal notranslate"><span class="pre">tokemb.assets.cache_dir</span></code>')
+    '<code class="docutils literal notranslate"><span class="pre">tokemb.<wbr>assets.<wbr>cache_<wbr>dir</span></code>'
+    """
+    def code(match):
+        inner = _PRE_SPAN.sub(lambda m: m.group(1) + _BREAK_AFTER.sub(r"\1<wbr>", m.group(2)) + m.group(3), match.group(2))
+        return match.group(1) + inner + match.group(3)
+
+    return _LITERAL.sub(code, html)
+
+
+def _break_long_code(app, pagename, templatename, context, doctree):
+    if "body" in context:
+        context["body"] = _soft_breaks(context["body"])
 
 
 def _report_remote_assets(app, exception):
@@ -76,5 +109,6 @@ def _report_remote_assets(app, exception):
 def setup(app):
     app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme's buttons (501)
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _break_long_code)
     app.connect("build-finished", _report_remote_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,102 @@
+/* Small fixes for reading the site, on every page (no dependencies).
+ *
+ * 1. "Download .ipynb" saves the notebook. Served over http the link gets a `download`
+ *    attribute. Opened from disk (file://) a browser would show the JSON instead, and it may
+ *    not fetch a file from disk, so the page loads `<notebook>.ipynb.js` (written next to the
+ *    notebook when the site is built) as a script and saves its text as a file.
+ * 2. Opened from disk, the search page cannot fetch the pages it found to quote snippets from
+ *    them: it lists the pages without snippets (no failed requests) and says why.
+ * 3. Display maths wider than the column scrolls in its own box; such a box gets a tab stop
+ *    so that keyboard users can scroll it too.
+ * 4. A figure is never shrunk below MIN_FIGURE_SCALE of its natural size (where 11 pt tick
+ *    labels would fall under 9 px, as on a phone): it keeps that width and its output box
+ *    scrolls sideways instead (with a tab stop).
+ */
+"use strict";
+(() => {
+  const fromDisk = window.location.protocol === "file:";
+
+  if (fromDisk && typeof DOCUMENTATION_OPTIONS !== "undefined") {
+    DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+  }
+
+  const fileName = (link) => decodeURIComponent(new URL(link.href).pathname.split("/").pop());
+
+  function saveText(name, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: "application/x-ipynb+json" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  function downloadFromDisk(link) {
+    const name = fileName(link);
+    const store = (window.tokembNotebooks = window.tokembNotebooks || {});
+    if (store[name] !== undefined) { saveText(name, store[name]); return; }
+    const script = document.createElement("script");
+    script.src = link.href + ".js";
+    script.onload = () => { if (store[name] !== undefined) saveText(name, store[name]); };
+    script.onerror = () => { window.location.href = link.href; };  // no copy beside it: show the file
+    document.head.appendChild(script);
+  }
+
+  function markScrollableMaths() {
+    document.querySelectorAll("div.math").forEach((box) => {
+      if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+    });
+  }
+
+  const MIN_FIGURE_SCALE = 0.62;
+
+  function keepFiguresLegible() {
+    document.querySelectorAll(".cell_output > img").forEach((img) => {
+      if (!img.naturalWidth) return;
+      const box = img.parentElement;
+      img.style.width = "";
+      img.style.maxWidth = "";
+      const least = Math.round(img.naturalWidth * MIN_FIGURE_SCALE);
+      const wide = box.clientWidth < least;
+      if (wide) { img.style.maxWidth = "none"; img.style.width = `${least}px`; }
+      box.classList.toggle("figure-scroll", wide);
+      if (wide) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+    });
+  }
+
+  function ready() {
+    document.querySelectorAll("a.btn-download-notebook-button").forEach((link) => {
+      link.removeAttribute("target");
+      if (!fromDisk) link.setAttribute("download", fileName(link));
+      else link.addEventListener("click", (event) => { event.preventDefault(); downloadFromDisk(link); });
+    });
+
+    const results = document.getElementById("search-results");
+    if (fromDisk && results) {
+      const note = document.createElement("p");
+      note.className = "search-from-disk-note";
+      note.textContent = "This copy of the site was opened from disk, so the results below come without "
+        + "snippets of the pages. To see them, serve the folder and open it through the server: "
+        + "python -m http.server --directory _build/html 8000, then http://localhost:8000.";
+      results.parentNode.insertBefore(note, results);
+    }
+
+    markScrollableMaths();
+    keepFiguresLegible();
+    document.querySelectorAll(".cell_output > img").forEach((img) => {
+      if (!img.complete) img.addEventListener("load", keepFiguresLegible, { once: true });
+    });
+    let timer = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { markScrollableMaths(); keepFiguresLegible(); }, 200);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
