@@ -1,8 +1,12 @@
-"""One figure style for the whole book, readable in light and dark mode.
+"""One figure style for the whole book, readable in light and dark mode and on a phone.
 
 Figures are drawn dark-on-white; the book's stylesheet sets them on a white card in dark
-mode, so the same PNG reads well in both. Colours are the Okabe–Ito palette, which stays
+mode, so the same figure reads well in both. Colours are the Okabe–Ito palette, which stays
 distinguishable for the common kinds of colour blindness.
+
+In a notebook, ``use_book_style()`` also makes every figure an SVG (vector: sharp at any
+zoom, on a phone too) with its text kept as text. A dense layer (a scatter of thousands of
+points) is drawn as an image inside the SVG, so a figure stays small; see :func:`figure_svg`.
 
 >>> from tokemb.plotting import use_book_style, PALETTE
 >>> use_book_style()
@@ -11,11 +15,18 @@ distinguishable for the common kinds of colour blindness.
 """
 from __future__ import annotations
 
+import io
+
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+# A collection with more points than this is rasterised inside the SVG (see figure_svg).
+DENSE_POINTS = 1500
+RASTER_DPI = 200
 
 
 def use_book_style() -> None:
-    """Set matplotlib's defaults for the book: crisp, large enough text, white background."""
+    """Set matplotlib's defaults for the book: crisp, large enough text, white background;
+    in IPython, figures are shown as SVG (:func:`figure_svg`)."""
     import matplotlib as mpl
     from cycler import cycler
 
@@ -27,6 +38,7 @@ def use_book_style() -> None:
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
         "savefig.bbox": "tight",
+        "svg.fonttype": "none",          # text stays text: small files, crisp and searchable
         "font.size": 11,
         "axes.titlesize": 12,
         "axes.labelsize": 11,
@@ -38,6 +50,50 @@ def use_book_style() -> None:
         "image.cmap": "viridis",
         "legend.frameon": False,
     })
+    _show_figures_as_svg()
+
+
+def figure_svg(fig) -> str:
+    """The figure as SVG text. A collection with more than ``DENSE_POINTS`` points (a big
+    scatter) is rasterised at ``RASTER_DPI`` inside the SVG, as images always are; axes, ticks
+    and text stay vector.
+
+    >>> import matplotlib; matplotlib.use("agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.scatter(range(2000), range(2000))
+    >>> svg = figure_svg(fig)
+    >>> svg.startswith("<?xml") and "<image" in svg and "<text" in svg
+    True
+    >>> plt.close(fig)
+    """
+    for ax in fig.axes:
+        for collection in ax.collections:
+            if len(collection.get_offsets()) > DENSE_POINTS:
+                collection.set_rasterized(True)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", dpi=RASTER_DPI, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _show_figures_as_svg() -> None:
+    """In IPython (a notebook, the book's build): display matplotlib figures as SVG only."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    plt.close(plt.figure())  # loads the inline backend, which registers its own (PNG) formats first
+
+    formatters = shell.display_formatter.formatters
+    for mime in ("image/png", "image/jpeg", "application/pdf", "image/svg+xml"):
+        formatters[mime].pop(Figure, None)
+    formatters["image/svg+xml"].for_type(Figure, figure_svg)
 
 
 def annotate_points(ax, xy, labels, fontsize: int = 9) -> None:
