@@ -31,6 +31,8 @@ TEXTS = [
     "ǅemo ÀÉÎ ﬁ ß ſ K Å İstanbul ΣΊΣΥΦΟΣ",
     "<|endoftext|> <b>tags</b> a/b/c ... --- !!!",
     "\u00a0non-breaking\u2003em space\u200bzero width\ufeffbom",
+    # long pieces (a pasted number, a word without spaces, a run of emoji) take the heap path
+    "31415926535" * 60 + " " + "abcdefghij" * 40 + " " + "🙂" * 100 + " " + "x" * 200,
 ]
 TRAINED_STEPS = [0, 1, 10, 137, 500, tp.N_MERGES]
 
@@ -53,6 +55,7 @@ const fs = require("fs");
     out.trained[k] = cases.texts.map((t) => toks.trained.encode(t));
   }
   out.label = tp.mergeLabel(toks.trained, 1);
+  out.shown = cases.invisible.map((s) => tp.displayHtml(s));
   out.text = cases.show.map((id) => tp.tokenText(toks.gpt2, id));
   process.stdout.write(JSON.stringify(out));
 })().catch((err) => { console.error(err); process.exit(1); });
@@ -64,7 +67,7 @@ def _js_results() -> dict:
     if not node():
         pytest.skip("node is not installed: the demo's JavaScript cannot be checked here")
     return run_node(RUNNER, tp.JS_PATH, tp.demo_data(),
-                    {"texts": TEXTS, "steps": TRAINED_STEPS, "show": _show_ids()})
+                    {"texts": TEXTS, "steps": TRAINED_STEPS, "show": _show_ids(), "invisible": INVISIBLE})
 
 
 @pytest.mark.parametrize("name", ["gpt2", "cl100k_base", "o200k_base"])
@@ -100,6 +103,20 @@ def test_trained_bpe_is_the_articles():
     """The page replays the same 1,000 merges the article trains (same corpus, same call)."""
     vocab, merges = tk.train_bpe("\n".join(assets.lee_corpus()), 256 + tp.N_MERGES)
     assert merges == tp.trained_bpe()[1]
+
+
+INVISIBLE = ["\u200d", "\ufe0f", "a b\n", "\u2066", "<&>"]
+
+
+def test_invisible_characters_are_named():
+    """A token that draws nothing (the ZWJ of an emoji family is o200k_base token 2524) is shown
+    by name, never as an empty box; spaces and newlines by symbols; markup is escaped."""
+    o200k = assets.tiktoken_encoding("o200k_base")
+    zwj_ids = [i for i in o200k.encode_ordinary("👨\u200d👩\u200d👧") if o200k.decode_single_token_bytes(i) == "\u200d".encode()]
+    assert zwj_ids, "o200k_base no longer has a token that is the ZWJ alone: pick another invisible token"
+    shown = _js_results()["shown"]
+    assert [re.sub(r"<[^>]+>", "", s) for s in shown] == ["ZWJ", "VS16", "a␣b↵", "U+2066", "&lt;&amp;&gt;"]
+    assert all('class="tp-inv"' in s for s in shown[:2] + shown[3:4])
 
 
 def _show_ids() -> list[int]:

@@ -41,6 +41,82 @@ async function gunzip(b64) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+// ------------------------------------------------------------------ lowest-rank-first merging
+// Both byte-level BPEs repeatedly merge the adjacent pair with the lowest rank, the leftmost
+// first among equals. For a short piece a scan per merge is fastest; a long piece (a pasted run
+// of digits or a word without spaces) would cost O(n^2) that way, so it uses a heap of
+// candidate pairs keyed by (rank, position), with entries checked when popped: O(n log n).
+// A merged token always ranks after its parts, so both orders give the same merges.
+const LONG_PIECE = 48;
+
+function heapPush(heap, item) {
+  heap.push(item);
+  for (let i = heap.length - 1; i > 0;) {
+    const up = (i - 1) >> 1;
+    if (heap[up][0] < item[0] || (heap[up][0] === item[0] && heap[up][1] <= item[1])) break;
+    heap[i] = heap[up]; heap[up] = item; i = up;
+  }
+}
+
+function heapPop(heap) {
+  const top = heap[0], last = heap.pop();
+  if (heap.length) {
+    heap[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      const less = (a, b) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+      if (l < heap.length && less(heap[l], heap[m])) m = l;
+      if (r < heap.length && less(heap[r], heap[m])) m = r;
+      if (m === i) break;
+      [heap[i], heap[m]] = [heap[m], heap[i]]; i = m;
+    }
+  }
+  return top;
+}
+
+// parts: the starting units; pairRank(a, b) -> rank or undefined; join(a, b) -> merged unit.
+// Returns the merged units, left to right.
+function mergeLowestFirst(parts, pairRank, join) {
+  const n = parts.length;
+  if (n < LONG_PIECE) {
+    for (;;) {
+      let best = Infinity, at = -1;
+      for (let i = 0; i < parts.length - 1; i++) {
+        const r = pairRank(parts[i], parts[i + 1]);
+        if (r !== undefined && r < best) { best = r; at = i; }
+      }
+      if (at < 0) return parts;
+      parts.splice(at, 2, join(parts[at], parts[at + 1]));
+    }
+  }
+  const unit = parts.slice(), next = new Int32Array(n), prev = new Int32Array(n), stamp = new Int32Array(n);
+  const alive = new Uint8Array(n).fill(1);
+  for (let i = 0; i < n; i++) { next[i] = i + 1 < n ? i + 1 : -1; prev[i] = i - 1; }
+  const heap = [];
+  const offer = (i) => {
+    const j = next[i];
+    if (i < 0 || j < 0) return;
+    const r = pairRank(unit[i], unit[j]);
+    if (r !== undefined) heapPush(heap, [r, i, stamp[i], j, stamp[j]]);
+  };
+  for (let i = 0; i < n - 1; i++) offer(i);
+  while (heap.length) {
+    const [, i, si, j, sj] = heapPop(heap);
+    if (!alive[i] || !alive[j] || next[i] !== j || stamp[i] !== si || stamp[j] !== sj) continue;
+    unit[i] = join(unit[i], unit[j]);
+    alive[j] = 0;
+    next[i] = next[j];
+    if (next[j] >= 0) prev[next[j]] = i;
+    stamp[i]++;
+    offer(prev[i]);
+    offer(i);
+  }
+  const out = [];
+  for (let i = 0; i >= 0; i = next[i]) out.push(unit[i]);
+  return out;
+}
+
 // ------------------------------------------------------------------ byte-level BPE (tiktoken)
 // Ranks: token bytes (as a latin-1 string) -> rank = id. A piece that is itself a token is one
 // id; otherwise adjacent parts are merged, lowest rank of the joined bytes first (tiktoken's
@@ -59,16 +135,8 @@ class TiktokenBPE {
     const bytes = utf8.encode(piece);
     const whole = this.ranks.get(latin1(bytes));
     if (whole !== undefined) return [whole];
-    let parts = Array.from(bytes, (b) => String.fromCharCode(b));
-    for (;;) {
-      let best = Infinity, at = -1;
-      for (let i = 0; i < parts.length - 1; i++) {
-        const r = this.ranks.get(parts[i] + parts[i + 1]);
-        if (r !== undefined && r < best) { best = r; at = i; }
-      }
-      if (at < 0) break;
-      parts.splice(at, 2, parts[at] + parts[at + 1]);
-    }
+    const parts = mergeLowestFirst(Array.from(bytes, (b) => String.fromCharCode(b)),
+      (a, b) => this.ranks.get(a + b), (a, b) => a + b);
     return parts.map((p) => this.ranks.get(p));
   }
 
@@ -102,11 +170,10 @@ async function loadRanks(b64) {
 // split at whitespace and punctuation, then greedy longest-prefix WordPiece with "##".
 const CJK = /[\u{4E00}-\u{9FFF}\u{3400}-\u{4DBF}\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{F900}-\u{FAFF}\u{2F800}-\u{2FA1F}]/u;
 
-function isBertPunct(ch) {
-  const c = ch.codePointAt(0);
-  if ((c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126)) return true;
-  return /\p{P}/u.test(ch);
-}
+const CJK_ALL = new RegExp(CJK.source, "gu");
+// BERT's punctuation: ASCII symbols 33-47, 58-64, 91-96, 123-126 and Unicode category P
+const PUNCT = "!-\\/:-@\\[-`{-~\\p{P}";
+const PUNCT_SPLIT = new RegExp(`[${PUNCT}]|[^${PUNCT}]+`, "gu");
 
 class WordPiece {
   constructor(vocabList) {
@@ -117,30 +184,26 @@ class WordPiece {
     this.cache = new Map();
   }
 
+  // The same steps as tokenizers' BertNormalizer, done with whole-string replaces (fast on long
+  // text): drop NUL, U+FFFD and control/format characters (a tab or newline becomes a space),
+  // other whitespace becomes a space, CJK characters get a space on each side, accents are
+  // stripped (NFD, drop combining marks), then lowercase. Lowercasing is per character in the
+  // Rust normalizer; String.toLowerCase differs from that only for a final Greek sigma.
   normalize(text) {
-    let out = "";
-    for (const ch of text) {
-      const c = ch.codePointAt(0);
-      if (c === 0 || c === 0xfffd) continue;
-      if (ch === "\t" || ch === "\n" || ch === "\r") { out += " "; continue; }
-      if (/[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u.test(ch)) continue;  // control and other "C" characters
-      if (/\s/u.test(ch)) { out += " "; continue; }
-      out += CJK.test(ch) ? ` ${ch} ` : ch;
-    }
-    // strip accents, then lowercase one character at a time as the Rust normalizer does
-    // (String.toLowerCase would apply the context rule for a final Greek sigma)
-    return Array.from(out.normalize("NFD").replace(/\p{Mn}/gu, ""), (ch) => ch.toLowerCase()).join("");
+    return text
+      .replace(/[\0\ufffd\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/gu, (ch) => (ch === "\t" || ch === "\n" || ch === "\r" ? " " : ""))
+      .replace(/\s/gu, " ")
+      .replace(CJK_ALL, " $& ")
+      .normalize("NFD").replace(/\p{Mn}/gu, "")
+      .replace(/\u03a3/g, "\u03c3").toLowerCase();
   }
 
+  // split at whitespace, and around every punctuation character
   words(text) {
     const words = [];
-    let cur = "";
-    for (const ch of this.normalize(text)) {
-      if (/\s/u.test(ch)) { if (cur) words.push(cur); cur = ""; }
-      else if (isBertPunct(ch)) { if (cur) words.push(cur); words.push(ch); cur = ""; }
-      else cur += ch;
+    for (const chunk of this.normalize(text).split(" ")) {
+      if (chunk) for (const w of chunk.match(PUNCT_SPLIT)) words.push(w);
     }
-    if (cur) words.push(cur);
     return words;
   }
 
@@ -196,23 +259,14 @@ class TrainedBPE {
 
   setMerges(k) { this.k = k; this.cache = new Map(); }
 
+  // Merge k is applied to every occurrence, left to right, before merge k + 1 (the reference
+  // BPETokenizer's order); lowest rank first, leftmost first among equals, is the same thing.
   encodePiece(piece) {
-    let ids = Array.from(utf8.encode(piece));
-    for (;;) {
-      let best = this.k, at = -1;
-      for (let i = 0; i < ids.length - 1; i++) {
-        const r = this.rank.get(ids[i] * 65536 + ids[i + 1]);
-        if (r !== undefined && r < best) { best = r; at = i; }
-      }
-      if (at < 0) break;
-      const merged = [];
-      for (let i = 0; i < ids.length; i++) {  // merge every occurrence, left to right
-        if (i < ids.length - 1 && this.rank.get(ids[i] * 65536 + ids[i + 1]) === best) { merged.push(256 + best); i++; }
-        else merged.push(ids[i]);
-      }
-      ids = merged;
-    }
-    return ids;
+    const k = this.k;
+    return mergeLowestFirst(Array.from(utf8.encode(piece)), (a, b) => {
+      const r = this.rank.get(a * 65536 + b);
+      return r !== undefined && r < k ? r : undefined;
+    }, (a, b) => 256 + this.rank.get(a * 65536 + b));
   }
 
   encode(text) {
@@ -264,47 +318,133 @@ function mergeLabel(tok, k) {
 const LABELS = { gpt2: "GPT-2", cl100k_base: "cl100k_base (GPT-4)", o200k_base: "o200k_base (GPT-4o)",
                  bert: "BERT WordPiece (uncased)", trained: "BPE trained on the Lee corpus" };
 
+// Characters that draw nothing get a visible name, so a token made of one (the zero-width
+// joiner inside an emoji family, a variation selector) is never an empty box.
+const INVISIBLE_NAMES = { 0x200b: "ZWSP", 0x200c: "ZWNJ", 0x200d: "ZWJ", 0x2060: "WJ", 0xfeff: "BOM",
+                          0x00ad: "SHY", 0x034f: "CGJ", 0x200e: "LRM", 0x200f: "RLM", 0x061c: "ALM",
+                          0xfe0e: "VS15", 0xfe0f: "VS16", 0x00a0: "NBSP" };
+const INVISIBLE = /[\p{Cc}\p{Cf}\u00a0\u034f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+
 function escapeHtml(s) {
   return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 }
 
-function renderTokens(tok, ids) {
-  return ids.map((id, i) => {
-    const text = tokenText(tok, id).replace(/ /g, "␣").replace(/\n/g, "↵");
-    return `<span class="tp-tok tp-c${i % 6}" title="id ${id}">${escapeHtml(text)}<sub>${id}</sub></span>`;
-  }).join("");
+// A token's text as HTML: a space is ␣, a newline ↵, a tab ⇥; other invisible characters are
+// named in a small box (ZWJ, VS16, U+2066, ...).
+function displayHtml(text) {
+  let out = "";
+  for (const ch of text) {
+    if (ch === " ") out += "␣";
+    else if (ch === "\n") out += "↵";
+    else if (ch === "\t") out += "⇥";
+    else if (ch === "\r") out += "␍";
+    else if (INVISIBLE.test(ch)) {
+      const cp = ch.codePointAt(0);
+      const name = INVISIBLE_NAMES[cp] || "U+" + cp.toString(16).toUpperCase().padStart(4, "0");
+      out += `<span class="tp-inv">${name}</span>`;
+    } else out += escapeHtml(ch);
+  }
+  return out;
+}
+
+function tokenHtml(tok, id) {
+  return `<span class="tp-tok">${displayHtml(tokenText(tok, id))}<sub>${id}</sub></span>`;
+}
+
+// One tokenizer's row of tokens. A new text usually differs from the last one in a short
+// stretch (a keystroke, a slider step): only the tokens between the unchanged beginning and
+// the unchanged end are replaced, so a long text stays fast to edit. (Colours come from each
+// token's position through CSS :nth-child, so they need no update.) A row draws at most
+// SHOWN tokens until the reader asks for all of them; its count is always complete.
+const SHOWN = 1000;
+
+class TokenRow {
+  constructor(box, tok) {
+    this.box = box;
+    this.tok = tok;
+    this.list = box.querySelector(".tp-tokens");
+    this.count = box.querySelector(".tp-count");
+    this.more = document.createElement("button");
+    this.more.type = "button";
+    this.more.className = "tp-more";
+    this.more.hidden = true;
+    this.more.addEventListener("click", () => { this.limit = Infinity; this.show(this.all); });
+    this.list.after(this.more);
+    this.limit = SHOWN;
+    this.all = [];
+    this.ids = [];  // the ids drawn
+  }
+
+  show(all) {
+    this.all = all;
+    const ids = all.length > this.limit ? all.slice(0, this.limit) : all;
+    const old = this.ids, n = Math.min(old.length, ids.length);
+    let head = 0;
+    while (head < n && old[head] === ids[head]) head++;
+    let tail = 0;
+    while (tail < n - head && old[old.length - 1 - tail] === ids[ids.length - 1 - tail]) tail++;
+    const kids = this.list.children;
+    if (old.length - tail > head) {  // remove the tokens that changed
+      const range = document.createRange();
+      range.setStartBefore(kids[head]);
+      range.setEndAfter(kids[old.length - tail - 1]);
+      range.deleteContents();
+    }
+    if (ids.length - tail > head) {
+      let html = "";
+      for (let i = head; i < ids.length - tail; i++) html += tokenHtml(this.tok, ids[i]);
+      if (head < kids.length) kids[head].insertAdjacentHTML("beforebegin", html);
+      else this.list.insertAdjacentHTML("beforeend", html);
+    }
+    this.ids = ids;
+    const total = all.length.toLocaleString("en");
+    this.count.textContent = `${total} token${all.length === 1 ? "" : "s"}`;
+    this.more.hidden = ids.length === all.length;
+    if (!this.more.hidden) this.more.textContent = `Show all ${total} tokens (the first ${ids.length.toLocaleString("en")} are shown)`;
+  }
 }
 
 async function mount(root, data) {
-  root.querySelector(".tp-status").textContent = "Loading the vocabularies…";
+  const status = root.querySelector(".tp-status");
+  status.textContent = "Loading the vocabularies…";
   const toks = await loadTokenizers(data);
   const input = root.querySelector(".tp-input");
   const slider = root.querySelector(".tp-slider");
+  const mergeLabelBox = root.querySelector(".tp-merge-label");
   slider.max = String(toks.trained.merges.length);
   slider.value = slider.max;
-  let pending = false;
+  const rows = {};
+  for (const name of Object.keys(LABELS)) {
+    const box = root.querySelector(`[data-tok="${name}"]`);
+    if (!box) continue;
+    if (!toks[name]) { box.querySelector(".tp-count").textContent = "not included"; continue; }
+    rows[name] = new TokenRow(box, toks[name]);
+  }
+  // What changed since the last frame: the text re-encodes every row, the slider only the
+  // trained BPE's. Work is done once per animation frame, however many events arrived.
+  let textChanged = true, mergesChanged = true, pending = false;
   const update = () => {
     pending = false;
     const text = input.value;
-    toks.trained.setMerges(Number(slider.value));
-    root.querySelector(".tp-merge-label").textContent =
-      `${slider.value} of ${slider.max} merges; the last one learned: ${mergeLabel(toks.trained, Number(slider.value))}`;
-    for (const name of Object.keys(LABELS)) {
-      const box = root.querySelector(`[data-tok="${name}"]`);
-      if (!box) continue;
-      if (!toks[name]) { box.querySelector(".tp-count").textContent = "not included"; continue; }
-      const ids = toks[name].encode(text);
-      box.querySelector(".tp-count").textContent = `${ids.length} token${ids.length === 1 ? "" : "s"}`;
-      box.querySelector(".tp-tokens").innerHTML = renderTokens(toks[name], ids);
+    if (mergesChanged) {
+      toks.trained.setMerges(Number(slider.value));
+      mergeLabelBox.textContent =
+        `${slider.value} of ${slider.max} merges; the last one learned: ${mergeLabel(toks.trained, Number(slider.value))}`;
     }
+    for (const [name, row] of Object.entries(rows)) {
+      if (textChanged || (mergesChanged && name === "trained")) row.show(toks[name].encode(text));
+    }
+    textChanged = mergesChanged = false;
+    root.dataset.rendered = String(Number(root.dataset.rendered || 0) + 1);  // for tests: a frame was drawn
   };
   const schedule = () => { if (!pending) { pending = true; requestAnimationFrame(update); } };
-  input.addEventListener("input", schedule);
-  slider.addEventListener("input", () => { toks.trained.setMerges(Number(slider.value)); schedule(); });
-  root.querySelector(".tp-status").textContent = "";
+  input.addEventListener("input", () => { textChanged = true; schedule(); });
+  slider.addEventListener("input", () => { mergesChanged = true; schedule(); });
+  status.textContent = "";
   update();
 }
 
 if (typeof module !== "undefined") {
-  module.exports = { PATTERNS, pretokenize, loadTokenizers, tokenText, mergeLabel, TiktokenBPE, WordPiece, TrainedBPE };
+  module.exports = { PATTERNS, pretokenize, loadTokenizers, tokenText, mergeLabel, displayHtml, mergeLowestFirst,
+                     TiktokenBPE, WordPiece, TrainedBPE };
 }

@@ -22,6 +22,7 @@ import base64
 import functools
 import gzip
 import json
+import re
 from pathlib import Path
 
 from tokemb import assets
@@ -29,6 +30,11 @@ from tokemb import assets
 JS_PATH = Path(__file__).with_name("tokenizer_playground.js")
 N_MERGES = 1000
 TIKTOKEN_NAMES = ("gpt2", "cl100k_base", "o200k_base")
+
+
+def rows_shown() -> int:
+    """How many tokens a row draws before its "Show all" button (``SHOWN`` in the script)."""
+    return int(re.search(r"^const SHOWN = (\d+);", JS_PATH.read_text(encoding="utf-8"), re.M).group(1))
 
 
 def _gz64(raw: bytes) -> str:
@@ -79,18 +85,24 @@ html[data-theme="dark"] .tp-root { --tp-fg: #e6edf3; --tp-bg: #161b22; --tp-mute
 .tp-input { width: 100%; min-height: 5rem; font: inherit; color: var(--tp-fg); background: var(--tp-bg);
   border: 1px solid var(--tp-border); border-radius: 4px; padding: 0.4rem; box-sizing: border-box; }
 .tp-slider { width: 100%; }
-.tp-box { margin-top: 0.8rem; }
+/* a row far below the screen is not laid out until it is scrolled to (long texts stay fast) */
+.tp-box { margin-top: 0.8rem; content-visibility: auto; contain-intrinsic-size: auto 6rem; }
 .tp-box h3 { font-size: 1rem; margin: 0 0 0.2rem 0; }
 .tp-count { color: var(--tp-muted); font-weight: normal; margin-left: 0.5rem; }
-.tp-tokens { line-height: 2.1; word-break: break-all; }
+.tp-tokens { line-height: 2.1; overflow-wrap: anywhere; }
 .tp-tok { font-family: monospace; padding: 0.15rem 0.2rem; margin: 0 1px; border-radius: 3px; color: var(--tp-fg);
-  white-space: pre; }
+  white-space: pre; background: var(--tp-c0); }
+.tp-tok:nth-child(6n+2) { background: var(--tp-c1); } .tp-tok:nth-child(6n+3) { background: var(--tp-c2); }
+.tp-tok:nth-child(6n+4) { background: var(--tp-c3); } .tp-tok:nth-child(6n+5) { background: var(--tp-c4); }
+.tp-tok:nth-child(6n) { background: var(--tp-c5); }
 .tp-tok sub { color: var(--tp-muted); font-size: 0.65em; margin-left: 0.15rem; }
 /* the ids are small text on coloured boxes: in dark mode they need more contrast than --tp-muted */
 html[data-theme="dark"] .tp-tok sub { color: #d0d7de; }
-.tp-c0 { background: var(--tp-c0); } .tp-c1 { background: var(--tp-c1); } .tp-c2 { background: var(--tp-c2); }
-.tp-c3 { background: var(--tp-c3); } .tp-c4 { background: var(--tp-c4); } .tp-c5 { background: var(--tp-c5); }
-.tp-merge-label { font-family: monospace; color: var(--tp-muted); }
+/* an invisible character, named (ZWJ, VS16, ...) */
+.tp-inv { font-size: 0.7em; border: 1px dashed currentColor; border-radius: 2px; padding: 0 0.15em; margin: 0 0.05em; }
+.tp-more { margin-top: 0.3rem; font: inherit; font-size: 0.9rem; color: var(--tp-fg); background: var(--tp-bg);
+  border: 1px solid var(--tp-border); border-radius: 4px; padding: 0.2rem 0.6rem; cursor: pointer; }
+.tp-merge-label { font-family: monospace; color: var(--tp-muted); overflow-wrap: anywhere; }
 """
 
 DEFAULT_TEXT = "Tokenization isn't magic: tokenization-aware models see 1234567 as chunks. Grüße, Привет, 東京 🙂"
@@ -99,11 +111,11 @@ DEFAULT_TEXT = "Tokenization isn't magic: tokenization-aware models see 1234567 
 def page_html() -> str:
     """The demo as one self-contained HTML fragment: markup, CSS, data (JSON) and script inline."""
     boxes = "".join(
-        f'<section class="tp-box" data-tok="{name}" aria-live="polite"><h3>{label}<span class="tp-count"></span></h3>'
+        f'<section class="tp-box" data-tok="{name}"><h3>{label}<span class="tp-count"></span></h3>'
         f'<div class="tp-tokens"></div></section>'
         for name, label in [("gpt2", "GPT-2"), ("cl100k_base", "cl100k_base (GPT-3.5, GPT-4)"),
                             ("o200k_base", "o200k_base (GPT-4o)"), ("bert", "BERT WordPiece (uncased)")])
-    trained = ('<section class="tp-box" data-tok="trained" aria-live="polite">'
+    trained = ('<section class="tp-box" data-tok="trained">'
                f'<h3>BPE trained on the Lee corpus ({N_MERGES:,} merges)<span class="tp-count"></span></h3>'
                '<label for="tp-slider">Merges learned (replay them one at a time with the arrow keys)</label>'
                f'<input id="tp-slider" class="tp-slider" type="range" min="0" max="{N_MERGES}" step="1" value="{N_MERGES}">'
