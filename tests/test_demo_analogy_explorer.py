@@ -118,6 +118,35 @@ def test_projection_is_pca(tmp_path):
         assert np.allclose(sign * got[:, c], expected[:, c], atol=1e-6), f"component {c + 1} differs from numpy's PCA"
 
 
+def test_map_labels_do_not_overlap_and_stay_inside():
+    """placeLabels on crowded points (as the map's answers often are): every label box inside the
+    440 x 380 map, no two boxes overlapping, none covering another point's marker."""
+    if not node():
+        pytest.skip("node is not installed")
+    rng = np.random.default_rng(1)
+    # as many points as the map shows (target, 3 inputs, 10 answers, expected), in two tight
+    # clusters and at the edges of the area the points are scaled to (70..370 x 40..340)
+    crowd = [*(rng.normal(size=(6, 2)) * 12 + [300, 120]).tolist(), *(rng.normal(size=(5, 2)) * 12 + [150, 260]).tolist()]
+    edge = [[70, 40], [370, 340], [70, 340], [370, 40]]
+    points = [{"label": f"{i + 1}. {'word' * (1 + i % 3)}", "x": float(x), "y": float(y)}
+              for i, (x, y) in enumerate([*crowd, *edge])]
+    script = (f"const ae = require({json.dumps(str(ae.JS_PATH))});"
+              f"const pts = {json.dumps(points)};"
+              "const out = ae.placeLabels(pts, (s) => [7.5 * s.length, 15]);"
+              "process.stdout.write(JSON.stringify(out.map((p) => p.box)));")
+    proc = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    boxes = json.loads(proc.stdout)
+    for i, b in enumerate(boxes):
+        assert b["x0"] >= 0 and b["y0"] >= 0 and b["x1"] <= 440 and b["y1"] <= 380, f"label {i} leaves the map: {b}"
+        for j, c in enumerate(boxes[:i]):
+            overlap = min(b["x1"], c["x1"]) > max(b["x0"], c["x0"]) and min(b["y1"], c["y1"]) > max(b["y0"], c["y0"])
+            assert not overlap, f"labels {j} and {i} overlap: {c} {b}"
+        for j, p in enumerate(points):
+            if j != i:
+                assert not (b["x0"] < p["x"] < b["x1"] and b["y0"] < p["y"] < b["y1"]), f"label {i} covers point {j}"
+
+
 def test_page_weight_and_vocabulary():
     html = ae.page_html()
     assert len(html.encode()) < 4.5e6, f"the demo fragment is {len(html.encode()) / 1e6:.2f} MB; the page must stay under 5 MB"

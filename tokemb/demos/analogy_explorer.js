@@ -5,6 +5,8 @@
  *   3CosAdd (most_similar):        score(w) = cos(w, mean), mean = (Σ ±unit(x)) / n_inputs
  *   3CosMul (most_similar_cosmul): score(w) = Π s(w, p) / (Π s(w, n) + 1e-6), s = (1 + cos) / 2
  * Input words are left out unless asked otherwise; ties keep the vocabulary order.
+ * The page asks a : b :: c : ? as the Static Embeddings article does (man : woman :: king : ?)
+ * and solves it as b − a + c: positive [b, c], negative [a].
  * Node can require() this file; tests/test_demo_analogy_explorer.py compares it with gensim.
  */
 "use strict";
@@ -166,24 +168,76 @@ function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch]));
 }
 
+const MAP = { width: 440, height: 380, pad: 16 };
+
+// Label boxes: try positions around each point (right, left, above, below, then further out)
+// and keep the first that stays inside the map and covers no other label and no marker;
+// where none is free, the one that overlaps least. A leader line joins a label placed away
+// from its point.
+function placeLabels(points, measure) {
+  const placed = [], boxes = [];
+  const markers = points.map((p) => ({ x0: p.x - 6, y0: p.y - 6, x1: p.x + 6, y1: p.y + 6 }));
+  const overlap = (a, b) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 2) *
+                            Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 2);  // 1 px of air around each
+  const order = points.map((p, i) => i).sort((i, j) => (points[i].priority || 9) - (points[j].priority || 9));
+  for (const i of order) {
+    const p = points[i];
+    const [w, h] = measure(p.label);
+    let best = null, bestCost = Infinity;
+    search:
+    for (const far of [9, 20, 32, 46, 62]) {
+      for (const [dx, dy, anchor] of [[far, 0, "start"], [-far, 0, "end"], [0, -far, "middle"], [0, far, "middle"],
+                                      [far, -far, "start"], [-far, -far, "end"], [far, far, "start"], [-far, far, "end"]]) {
+        const x0 = anchor === "start" ? p.x + dx : anchor === "end" ? p.x + dx - w : p.x + dx - w / 2;
+        const box = { x0, y0: p.y + dy - h / 2, x1: x0 + w, y1: p.y + dy + h / 2 };
+        let cost = 0;
+        if (box.x0 < 2 || box.x1 > MAP.width - 2 || box.y0 < 2 || box.y1 > MAP.height - 2) cost += 1e6;
+        for (const b of boxes) cost += overlap(box, b);
+        markers.forEach((m, j) => { if (j !== i) cost += overlap(box, m); });
+        if (cost < bestCost) { bestCost = cost; best = { box, anchor, x: x0, y: p.y + dy, far }; }
+        if (cost === 0) break search;  // the nearest free spot
+      }
+    }
+    boxes.push(best.box);
+    placed[i] = best;
+  }
+  return placed;
+}
+
+function clearMap(svg, note) {
+  while (svg.lastChild && svg.lastChild.nodeName !== "title") svg.removeChild(svg.lastChild);
+  note.textContent = "";
+}
+
 function drawMap(svg, note, model, result, inputs, expectedRow) {
   const NS = "http://www.w3.org/2000/svg";
-  while (svg.lastChild && svg.lastChild.nodeName !== "title") svg.removeChild(svg.lastChild);
+  clearMap(svg, note);
   // points: the target direction, the inputs, the answers, the expected word
-  const pts = [{ label: "a − b + c", kind: "target", vec: targetVector(model, result.posIds, result.negIds) }];
-  inputs.forEach((w) => pts.push({ label: w, kind: "input", vec: unitVector(model, model.index.get(w)) }));
-  result.rows.forEach((r, i) => pts.push({ label: `${i + 1}. ${model.words[r]}`, kind: "answer", row: r, rank: i + 1, vec: unitVector(model, r) }));
+  const pts = [{ label: "b − a + c", kind: "target", priority: 1, vec: targetVector(model, result.posIds, result.negIds) }];
+  inputs.forEach((w) => pts.push({ label: w, kind: "input", priority: 2, vec: unitVector(model, model.index.get(w)) }));
+  result.rows.forEach((r, i) => pts.push({ label: `${i + 1}. ${model.words[r]}`, kind: "answer", priority: i === 0 ? 2 : 3,
+                                            row: r, rank: i + 1, vec: unitVector(model, r) }));
   if (expectedRow !== null && !result.rows.includes(expectedRow) && !inputs.includes(model.words[expectedRow])) {
-    pts.push({ label: model.words[expectedRow], kind: "expected", row: expectedRow, vec: unitVector(model, expectedRow) });
+    pts.push({ label: model.words[expectedRow], kind: "expected", priority: 2, row: expectedRow, vec: unitVector(model, expectedRow) });
   }
   const xy = project2d(pts.map((p) => p.vec));
   const xs = xy.map((p) => p[0]), ys = xy.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const sx = (x) => 40 + (x - x0) / ((x1 - x0) || 1) * 380;
-  const sy = (y) => 370 - (y - y0) / ((y1 - y0) || 1) * 340;
+  // room for labels on every side: points stay inside a margin of the map
+  const sx = (x) => 70 + (x - x0) / ((x1 - x0) || 1) * (MAP.width - 140);
+  const sy = (y) => MAP.height - 40 - (y - y0) / ((y1 - y0) || 1) * (MAP.height - 80);
+  pts.forEach((p, i) => { p.x = sx(xy[i][0]); p.y = sy(xy[i][1]); });
   const colour = { target: "var(--ae-fg)", input: "var(--ae-warm)", answer: "var(--ae-accent)", expected: "var(--ae-good)" };
+
+  const probe = document.createElementNS(NS, "text");
+  svg.appendChild(probe);
+  const measure = (label) => { probe.textContent = label; const b = probe.getBBox(); return [b.width, b.height || 15]; };
+  const spots = placeLabels(pts, measure);
+  svg.removeChild(probe);
+
+  const labels = document.createElementNS(NS, "g");
   pts.forEach((p, i) => {
-    const [cx, cy] = [sx(xy[i][0]), sy(xy[i][1])];
+    const { x: cx, y: cy } = p;
     let shape;
     if (p.kind === "target") {
       shape = document.createElementNS(NS, "path");
@@ -198,12 +252,23 @@ function drawMap(svg, note, model, result, inputs, expectedRow) {
       shape.setAttribute("fill", colour[p.kind]);
     }
     svg.appendChild(shape);
+    const spot = spots[i];
+    if (spot.far > 9) {  // a leader line from the point to its label
+      const line = document.createElementNS(NS, "line");
+      const lx = Math.min(Math.max(cx, spot.box.x0), spot.box.x1), ly = Math.min(Math.max(cy, spot.box.y0), spot.box.y1);
+      line.setAttribute("x1", cx); line.setAttribute("y1", cy); line.setAttribute("x2", lx); line.setAttribute("y2", ly);
+      line.setAttribute("class", "ae-leader");
+      svg.appendChild(line);
+    }
     const t = document.createElementNS(NS, "text");
-    if (p.kind === "target") { t.setAttribute("x", cx - 10); t.setAttribute("y", cy + 20); t.setAttribute("text-anchor", "end"); }
-    else { t.setAttribute("x", cx + 8); t.setAttribute("y", cy - 6); }
+    t.setAttribute("x", spot.anchor === "middle" ? spot.x + (spot.box.x1 - spot.box.x0) / 2 : spot.anchor === "end" ? spot.box.x1 : spot.x);
+    t.setAttribute("y", spot.y);
+    t.setAttribute("dominant-baseline", "central");
+    t.setAttribute("text-anchor", spot.anchor);
     t.textContent = p.label;
-    svg.appendChild(t);
+    labels.appendChild(t);
   });
+  svg.appendChild(labels);  // labels on top of every marker and line
   // which answer looks nearest to the target on the map, and is it the real nearest?
   let best2d = null, bestDist = Infinity;
   pts.forEach((p, i) => {
@@ -211,16 +276,18 @@ function drawMap(svg, note, model, result, inputs, expectedRow) {
     const d = Math.hypot(xy[i][0] - xy[0][0], xy[i][1] - xy[0][1]);
     if (d < bestDist) { bestDist = d; best2d = p; }
   });
-  const legend = "■ inputs (orange), ✚ the point a − b + c, ● answers numbered by their true rank " +
-    "(blue), ● your expected word if it is not among them (green).";
+  const key = (cls, glyph, text) => `<span class="${cls}" aria-hidden="true">${glyph}</span> ${text}`;
   let verdict = "";
   if (best2d) {
     verdict = best2d.rank === 1
-      ? ` On this map the answer closest to ✚ is also the true best answer, ${model.words[best2d.row]}.`
-      : ` On this map the answer closest to ✚ is ${model.words[best2d.row]}, but its true rank is ${best2d.rank}: ` +
+      ? ` On this map the answer closest to ✚ is also the true best answer, ${escapeHtml(model.words[best2d.row])}.`
+      : ` On this map the answer closest to ✚ is ${escapeHtml(model.words[best2d.row])}, but its true rank is ${best2d.rank}: ` +
         "2-D distances are not the real (50-D cosine) ones.";
   }
-  note.textContent = legend + verdict + " Projection: PCA of the points shown.";
+  note.innerHTML = [key("ae-key-input", "■", "inputs"), key("ae-key-target", "✚", "the point b − a + c"),
+                    key("ae-key-answer", "●", "answers, numbered by their true rank"),
+                    key("ae-key-expected", "●", "your expected word, if it is not among them")].join("; ") +
+    "." + verdict + " Projection: PCA of the points shown.";
 }
 
 function setupPage(root) {
@@ -229,10 +296,22 @@ function setupPage(root) {
   const $ = (id) => root.querySelector("#" + id);
   const msg = $("ae-msg"), tbody = $("ae-table").querySelector("tbody");
 
+  function fail(text) {
+    msg.innerHTML = `<span class="ae-error">${escapeHtml(text)}</span>`;
+    tbody.innerHTML = "";
+    clearMap($("ae-map"), $("ae-map-note"));
+  }
+
   function run() {
+    // a : b :: c : ?  ->  b − a + c
     const a = $("ae-a").value.trim().toLowerCase(), b = $("ae-b").value.trim().toLowerCase(), c = $("ae-c").value.trim().toLowerCase();
-    const positive = [a, c].filter(Boolean), negative = [b].filter(Boolean);
-    const k = Math.max(1, Math.min(50, parseInt($("ae-k").value, 10) || 10));
+    const positive = [b, c].filter(Boolean), negative = [a].filter(Boolean);
+    const kText = $("ae-k").value.trim();
+    const k = Number(kText);
+    if (!Number.isInteger(k) || k < 1 || k > 50) {
+      fail(`"answers" must be a whole number from 1 to 50${kText ? `, not ${kText}` : ""}.`);
+      return;
+    }
     const method = $("ae-method").value, exclude = $("ae-exclude").checked;
     const expected = $("ae-expected").value.trim().toLowerCase();
     let result;
@@ -240,8 +319,7 @@ function setupPage(root) {
     try {
       result = solve(model, positive, negative, { k, method, exclude });
     } catch (err) {
-      msg.innerHTML = `<span class="ae-error">${escapeHtml(err.message)}</span>`;
-      tbody.innerHTML = "";
+      fail(err.message);
       return;
     }
     let rankText = "";
@@ -257,7 +335,9 @@ function setupPage(root) {
       }
     }
     const ms = (typeof performance !== "undefined" ? performance : Date).now() - t0;
-    msg.innerHTML = `${escapeHtml([a, b, c].filter(Boolean).length === 3 ? `${a} − ${b} + ${c}` : positive.join(" + ") + (negative.length ? " − " + negative.join(" − ") : ""))} ` +
+    const question = a && b && c ? `${a} : ${b} :: ${c} : ? (${b} − ${a} + ${c})`
+      : positive.join(" + ") + (negative.length ? " − " + negative.join(" − ") : "");
+    msg.innerHTML = `${escapeHtml(question)} ` +
       `with ${method === "3cosadd" ? "3CosAdd" : "3CosMul"}${exclude ? "" : ", input words kept"}: answered in ${ms.toFixed(0)} ms.${rankText}`;
     tbody.innerHTML = result.answers.map(([w, s], i) =>
       `<tr${w === expected ? ' class="ae-expected"' : ""}><td class="num">${i + 1}</td><td>${escapeHtml(w)}</td><td class="num">${s.toFixed(4)}</td></tr>`).join("");
@@ -279,5 +359,5 @@ if (typeof document !== "undefined" && document.getElementById("ae-root")) {
 }
 
 if (typeof module !== "undefined") {
-  module.exports = { decodeBase64, loadModel, solve, rankOf, project2d, targetVector, scoreAll };
+  module.exports = { decodeBase64, loadModel, solve, rankOf, project2d, targetVector, scoreAll, placeLabels };
 }
