@@ -2,12 +2,20 @@
 
 For each page: no console error, no request to another host, every image loads, no serious
 or critical accessibility violation (axe-core, vendored from npm in tests/vendor), and a
-screenshot in light and in dark mode (kept in artifacts/screenshots/). Internal links and
-anchors are checked on the HTML files. Skipped, with the reason, where Chromium is absent.
+screenshot in light and in dark mode (kept in artifacts/screenshots/); in dark mode no HTML
+output keeps a light frame. On a 390 px phone: nothing makes the page scroll sideways, no raw
+LaTeX is left in the text, and figure tick labels are at least 8.5 px tall. The menu buttons
+open the chapter list and the contents on a phone and fold the sidebar on a desktop. From disk,
+the notebook download saves the notebook and search explains the missing snippets. The demos:
+typed input, the playground with 10,000 characters, the analogy map after an error and with
+the built-in examples. Internal links and anchors are checked on the HTML files. Skipped, with
+the reason, where Chromium is absent. (Timings are measured by `python -m benchmarks`.)
 """
 from __future__ import annotations
 
+import re
 import shutil
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -84,10 +92,13 @@ def browser():
         chromium.close()
 
 
-def _open(browser, url: str, dark: bool = False):
+PHONE = {"width": 390, "height": 844}
+
+
+def _open(browser, url: str, dark: bool = False, viewport: dict | None = None, **context_options):
     """A fresh page at ``url`` with every console error and remote request recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  color_scheme="dark" if dark else "light")
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                  color_scheme="dark" if dark else "light", **context_options)
     page = context.new_page()
     page.problems = []
     page.on("console", lambda msg: msg.type == "error" and page.problems.append(f"console: {msg.text}"))
@@ -95,7 +106,7 @@ def _open(browser, url: str, dark: bool = False):
     page.on("request", lambda req: req.url.startswith(LOCAL_SCHEMES)
             or page.problems.append(f"request to another host: {req.url}"))
     page.goto(url, wait_until="load")
-    page.wait_for_timeout(300)  # let MathJax and the demos' scripts run
+    page.wait_for_timeout(300)  # let the demos' scripts run
     return page
 
 
@@ -128,23 +139,232 @@ def test_page_in_chromium(site, browser, name):
     dark.wait_for_timeout(200)
     dark.screenshot(path=str(SCREENSHOTS / f"{slug}-dark.png"), full_page=False)
     result += [f"(dark mode) {v}" for v in _axe(dark)]
+    light_frames = dark.evaluate(LIGHT_FRAMES)
     problems += dark.problems
     dark.context.close()
 
     assert not problems, f"{name}:\n" + "\n".join(problems)
     assert not broken_images, f"{name}: images that did not load: {broken_images}"
     assert not result, f"{name}: accessibility violations:\n" + "\n".join(result)
+    assert not light_frames, f"{name}: HTML outputs with a light background in dark mode: {light_frames}"
+
+
+# An HTML output (a table, a demo) whose own background is light while the page is dark.
+LIGHT_FRAMES = """() => [...document.querySelectorAll('.cell_output > .output.text_html')].filter((el) => {
+    const m = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g).map(Number);
+    const alpha = m.length > 3 ? m[3] : 1;
+    return alpha > 0.1 && (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) > 128;
+}).map((el) => (el.textContent || '').trim().slice(0, 40))"""
+
+# Everything that sticks out to the right of the screen and is not inside a box that scrolls
+# or clips sideways (such a box may be wider than its content; its own edge must be on screen).
+SIDEWAYS = """() => {
+    const vw = document.documentElement.clientWidth, out = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > vw + 1) out.push(`the page is ${root.scrollWidth} px wide on a ${vw} px screen`);
+    for (const el of document.querySelectorAll('.bd-article-container *')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.right <= vw + 1) continue;
+        let box = el.parentElement, held = false;
+        for (; box && box !== document.body; box = box.parentElement) {
+            if (getComputedStyle(box).overflowX !== 'visible') { held = box.getBoundingClientRect().right <= vw + 1; break; }
+        }
+        if (!held) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ends at ${Math.round(r.right)} px: ` +
+                            (el.textContent || '').trim().slice(0, 60));
+        if (out.length > 8) break;
+    }
+    return out;
+}"""
+
+# Text a reader sees that still holds LaTeX: $...$ (no space inside the dollars, as MyST's
+# dollarmath requires), \(...\), or a TeX command, outside code, maths and the demos' token views.
+RAW_LATEX = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$|\\[(\[]|\\(?:frac|dfrac|mathbf|mathrm|cdot|sum|hat|tilde|"
+                       r"lVert|rVert|lvert|rvert|text|sqrt|alpha|beta|gamma|sigma|mu|le|ge|approx|propto|log|cos|dots|"
+                       r"ldots|quad|times|infty|in)(?![A-Za-z])")
+VISIBLE_TEXT = """() => {
+    const skip = 'pre, code, kbd, script, style, math, textarea, .tp-root, .highlight';
+    const walker = document.createTreeWalker(document.querySelector('.bd-main') || document.body, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || el.closest(skip) || !n.textContent.trim()) continue;
+        texts.push(n.textContent);
+    }
+    return texts;
+}"""
+
+FIGURES = """() => [...document.querySelectorAll('.cell_output > img')].map(
+    (img) => [img.getAttribute('src'), img.getBoundingClientRect().width, img.naturalWidth])"""
+
+
+def _tick_label_points(svg: Path) -> tuple[float, float]:
+    """(width of the SVG's viewBox, smallest tick-label font size), both in SVG units."""
+    root = ET.parse(svg).getroot()
+    width = float(root.get("viewBox").split()[2])
+    sizes = []
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        if re.match(r"[xy]tick_\d+$", group.get("id") or ""):
+            for text in group.iter("{http://www.w3.org/2000/svg}text"):
+                size = re.search(r"font-size:\s*([\d.]+)px", text.get("style") or "")
+                if size and (text.text or "").strip():
+                    sizes.append(float(size.group(1)))
+    return width, min(sizes, default=float("inf"))
+
+
+@pytest.mark.parametrize("name", toc_pages())
+def test_page_on_a_phone(site, browser, name):
+    """At 390 px: no sideways scrolling, no raw LaTeX, figures with legible tick labels."""
+    path = site / f"{name}.html"
+    page = _open(browser, path.as_uri(), viewport=PHONE)
+    page.wait_for_timeout(300)  # site.js sizes the figures once their images have loaded
+    sideways = page.evaluate(SIDEWAYS)
+    latex = sorted({m.group(0) for text in page.evaluate(VISIBLE_TEXT) for m in RAW_LATEX.finditer(text)})
+    figures = page.evaluate(FIGURES)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}-phone.png"), full_page=False)
+    problems = page.problems
+    page.context.close()
+
+    small = []
+    for src, shown, natural in figures:
+        file = (path.parent / unquote(src)).resolve()
+        if file.suffix == ".svg":
+            width, points = _tick_label_points(file)
+            if points * shown / width < 8.5:
+                small.append(f"{file.name}: tick labels {points * shown / width:.1f} px")
+        elif natural and shown < 0.6 * natural:
+            small.append(f"{file.name}: a bitmap shown at {shown / natural:.0%} of its size")
+    assert not problems, f"{name}:\n" + "\n".join(problems)
+    assert not sideways, f"{name} scrolls sideways on a phone:\n" + "\n".join(sideways)
+    assert not latex, f"{name} shows raw LaTeX: {latex}"
+    assert not small, f"{name}: figures too small to read on a phone: {small}"
+
+
+# --------------------------------------------------------------------------- menus and disk
+
+def _visible(page, selector: str) -> bool:
+    return page.evaluate("""(sel) => [...document.querySelectorAll(sel)].some((el) => {
+        const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+        return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth && s.visibility !== 'hidden';
+    })""", selector)
+
+
+def test_menu_buttons_open_the_chapter_list_and_contents_on_a_phone(site, browser):
+    page = _open(browser, (site / "book" / "static_embeddings.html").as_uri(), viewport=PHONE)
+    chapters = ".bd-sidebar-primary a[href$='tokenization.html'], dialog a[href$='tokenization.html']"
+    contents = "dialog a.nav-link[href^='#'], .bd-sidebar-secondary a.nav-link[href^='#']"
+    closed = (_visible(page, chapters), _visible(page, contents))
+    page.click(".bd-header-article .primary-toggle")
+    page.wait_for_timeout(400)
+    chapters_open = _visible(page, chapters)
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(400)
+    chapters_closed = not _visible(page, chapters)
+    page.click(".bd-header-article .secondary-toggle")
+    page.wait_for_timeout(400)
+    contents_open = _visible(page, contents)
+    problems = page.problems
+    page.context.close()
+    assert closed == (False, False), f"at 390 px the chapter list and contents should start closed: {closed}"
+    assert chapters_open, "the hamburger button does not open the chapter list at 390 px"
+    assert chapters_closed, "Escape does not close the chapter list"
+    assert contents_open, "the 'Contents' button does not open the page's contents at 390 px"
+    assert not problems, problems
+
+
+def test_menu_button_folds_the_sidebar_on_a_desktop(site, browser):
+    page = _open(browser, (site / "book" / "static_embeddings.html").as_uri())
+    chapters = ".bd-sidebar-primary a[href$='tokenization.html']"
+    shown = _visible(page, chapters)
+    page.click(".bd-header-article .primary-toggle")
+    page.wait_for_timeout(400)
+    folded = not _visible(page, chapters)
+    page.click(".bd-header-article .primary-toggle")
+    page.wait_for_timeout(400)
+    back = _visible(page, chapters)
+    problems = page.problems
+    page.context.close()
+    assert shown and folded and back, f"at 1280 px: shown {shown}, folded after a click {folded}, back after another {back}"
+    assert not problems, problems
+
+
+def test_notebook_download_from_disk_saves_the_notebook(site, browser):
+    page = _open(browser, (site / "book" / "exercise.html").as_uri(), accept_downloads=True)
+    page.click(".dropdown-download-buttons button")
+    with page.expect_download(timeout=10_000) as info:
+        page.click("a.btn-download-notebook-button")
+    download = info.value
+    saved = Path(download.path()).read_bytes()
+    name = download.suggested_filename
+    problems = page.problems
+    page.context.close()
+    assert name == "exercise.ipynb", name
+    assert saved == (site / "_sources" / "book" / "exercise.ipynb").read_bytes(), "the saved file is not the notebook"
+    assert not problems, problems
+
+
+def test_search_from_disk_lists_pages_and_says_why_there_are_no_snippets(site, browser):
+    page = _open(browser, (site / "search.html").as_uri() + "?q=cosine")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=10_000)
+    page.wait_for_timeout(500)
+    note = page.inner_text(".search-from-disk-note")
+    problems = page.problems
+    page.context.close()
+    assert "http.server" in note
+    assert not problems, f"searching from disk: {problems}"
 
 
 # --------------------------------------------------------------------------- demos respond to input
 
+def test_tokenizer_playground_keeps_up_with_10000_characters(site, browser):
+    """Paste 10,000 characters: every row counts exactly what the Python tokenizers count; a
+    slider step redraws only the trained BPE's row; a zero-width joiner is shown by name."""
+    from solutions import tokenization as tk
+    from tokemb import assets
+    from tokemb.demos import tokenizer_playground as tp
+
+    family = "👨\u200d👩\u200d👧 "  # an emoji family: three people glued by zero-width joiners
+    text = family + "\n\n".join(assets.lee_corpus()[40:])[:10_000 - len(family)]
+    assert len(text) == 10_000
+    vocab, merges = tp.trained_bpe()
+    expected = {name: len(assets.tiktoken_encoding(name).encode_ordinary(text)) for name in tp.TIKTOKEN_NAMES}
+    expected["bert"] = len(assets.wordpiece().encode(text, add_special_tokens=False).ids)
+    expected["trained"] = len(tk.BPETokenizer(vocab, merges).encode(text))
+    expected_500 = len(tk.BPETokenizer(vocab, merges[:500]).encode(text))
+
+    page = _open(browser, (site / "book" / "demo_tokenizer_playground.html").as_uri())
+    page.wait_for_function("document.querySelector('#tp-root').dataset.rendered")
+    page.evaluate("""(text) => { const i = document.getElementById('tp-input'); i.value = text;
+                                 i.dispatchEvent(new Event('input')); }""", text)
+    counts_js = """() => Object.fromEntries([...document.querySelectorAll('.tp-box')].map(
+        (b) => [b.dataset.tok, Number(b.querySelector('.tp-count').textContent.replace(/[^0-9]/g, ''))]))"""
+    page.wait_for_function(f"({counts_js})().gpt2 === {expected['gpt2']}", timeout=20_000)
+    counts = page.evaluate(counts_js)
+    zwj = page.evaluate("[...document.querySelectorAll('[data-tok=o200k_base] .tp-inv')].map(e => e.textContent)")
+    # mark every row's first token, move the slider one step, see which rows were redrawn
+    page.evaluate("document.querySelectorAll('.tp-tokens').forEach((l) => { l.firstElementChild.dataset.mark = '1'; })")
+    page.evaluate("""() => { const s = document.getElementById('tp-slider'); s.value = 500;
+                             s.dispatchEvent(new Event('input')); }""")
+    page.wait_for_function(f"({counts_js})().trained === {expected_500}", timeout=20_000)
+    kept = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.tp-box')].map(
+        (b) => [b.dataset.tok, b.querySelector('.tp-tokens').firstElementChild.dataset.mark === '1']))""")
+    problems = page.problems
+    page.context.close()
+    assert counts == expected, f"token counts for 10,000 characters: page {counts}, Python {expected}"
+    assert "ZWJ" in zwj, "the zero-width joiner token is not shown by name"
+    assert kept == {"gpt2": True, "cl100k_base": True, "o200k_base": True, "bert": True, "trained": kept["trained"]}, \
+        f"a slider step redrew rows other than the trained BPE's: {kept}"
+    assert not problems, problems
+
+
 def test_analogy_explorer_answers_typed_input(site, browser):
-    """Type an analogy into the built page; its top answer is gensim's on the page's vectors."""
+    """Type france : paris :: italy : ? into the built page; its top answer is gensim's
+    paris − france + italy on the page's vectors."""
     from tokemb.demos import analogy_explorer as ae
 
     expected = ae.keyed_vectors().most_similar(positive=["paris", "italy"], negative=["france"], topn=1)[0][0]
     page = _open(browser, (site / "book" / "demo_analogy_explorer.html").as_uri())
-    for field, word in (("#ae-a", "paris"), ("#ae-b", "france"), ("#ae-c", "italy")):
+    for field, word in (("#ae-a", "france"), ("#ae-b", "paris"), ("#ae-c", "italy")):
         page.fill(field, word)
     page.press("#ae-c", "Enter")
     page.wait_for_function("document.querySelector('#ae-msg').textContent.includes('paris')")
@@ -152,6 +372,44 @@ def test_analogy_explorer_answers_typed_input(site, browser):
     problems = page.problems
     page.context.close()
     assert first == expected and not problems, (first, expected, problems)
+
+
+MAP_LABELS = """() => {
+    const svg = document.getElementById('ae-map'), vb = svg.viewBox.baseVal;
+    const boxes = [...svg.querySelectorAll('text')].map((t) => { const b = t.getBBox(); return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; });
+    const bad = [];
+    boxes.forEach(([s, x0, y0, x1, y1], i) => {
+        if (x0 < 0 || y0 < 0 || x1 > vb.width || y1 > vb.height) bad.push(`'${s}' leaves the map`);
+        boxes.slice(0, i).forEach(([u, a0, b0, a1, b1]) => {
+            if (Math.min(x1, a1) - Math.max(x0, a0) > 0.5 && Math.min(y1, b1) - Math.max(y0, b0) > 0.5) bad.push(`'${u}' and '${s}' overlap`);
+        });
+    });
+    return [boxes.length, bad];
+}"""
+
+
+def test_analogy_map_labels_apart_and_cleared_after_an_error(site, browser):
+    page = _open(browser, (site / "book" / "demo_analogy_explorer.html").as_uri())
+    overlaps = []
+    for button in page.query_selector_all(".ae-ex"):
+        button.click()
+        page.wait_for_timeout(100)
+        count, bad = page.evaluate(MAP_LABELS)
+        overlaps += [f"{button.inner_text()}: {b}" for b in bad] + ([] if count > 5 else [f"{button.inner_text()}: no map"])
+    page.fill("#ae-a", "qwertyuiop")
+    page.press("#ae-a", "Enter")
+    page.wait_for_function("document.querySelector('#ae-msg .ae-error')")
+    left = page.evaluate("[document.querySelectorAll('#ae-map > :not(title)').length, document.getElementById('ae-map-note').textContent]")
+    page.fill("#ae-a", "man")
+    page.fill("#ae-k", "0")
+    page.press("#ae-a", "Enter")
+    k_message = page.inner_text("#ae-msg")
+    problems = page.problems
+    page.context.close()
+    assert not overlaps, "map labels:\n" + "\n".join(overlaps)
+    assert left == [0, ""], f"after an error the old map and note stay on screen: {left}"
+    assert "1 to 50" in k_message, f"an out-of-range number of answers gets no message: {k_message!r}"
+    assert not problems, problems
 
 
 def test_review_search_shows_neighbours_for_a_chosen_review(site, browser):
