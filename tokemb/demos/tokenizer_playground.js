@@ -356,7 +356,7 @@ function tokenHtml(tok, id) {
 // the unchanged end are replaced, so a long text stays fast to edit. (Colours come from each
 // token's position through CSS :nth-child, so they need no update.) A row draws at most
 // SHOWN tokens until the reader asks for all of them; its count is always complete.
-const SHOWN = 1000;
+const SHOWN = 500;
 
 class TokenRow {
   constructor(box, tok) {
