@@ -1,13 +1,15 @@
 """Run every benchmark in one process tree and print one table of measured times and ratios.
 
-    python -m benchmarks              # everything (about 10 minutes on 2 cores)
+    python -m benchmarks              # everything (about 15 minutes on 2 cores)
     python -m benchmarks --quick      # chapter benchmarks only, no site build or grading run
 
 Each chapter module ``benchmarks/<chapter>.py`` exposes ``run() -> list[dict]`` with keys
-name, seconds, baseline, baseline_seconds, target, met. This runner adds the whole-project
-measurements (a clean site build, a cached rebuild, the learner's full grading run) and
-states the machine. The issues' performance targets are checked against this output, never
-by timed assertions in tests.
+name, seconds, baseline, baseline_seconds, target, met (and ``unit`` when the measurement is
+not in seconds: then ``seconds`` and ``baseline_seconds`` hold values in that unit). This
+runner adds the whole-project measurements (a clean site build, a cached rebuild, the
+learner's full grading run, and on that build ``benchmarks/website.py``: page weights and the
+demos' response times in Chromium) and states the machine. The issues' performance targets
+are checked against this output, never by timed assertions in tests.
 """
 from __future__ import annotations
 
@@ -45,13 +47,18 @@ def _timed(cmd: list[str], **kw) -> float:
 
 
 def project_rows() -> list[dict]:
-    """A clean site build, a cached rebuild, and the full grading run on solutions/."""
+    """A clean site build, a cached rebuild, the site measured in Chromium (benchmarks/website.py),
+    and the full grading run on solutions/."""
+    from benchmarks import website
+
     jb = str(Path(sys.executable).with_name("jupyter-book"))
     out = Path(tempfile.mkdtemp(prefix="bench-site-"))
     try:
         build = [jb, "build", str(ROOT), "--path-output", str(out)]
         clean = _timed(build)
         cached = _timed(build)
+        print("measuring the built site in Chromium ...", flush=True)
+        site_rows = website.run(out / "_build" / "html")
     finally:
         shutil.rmtree(out, ignore_errors=True)
     grading = _timed([sys.executable, "-m", "pytest", "autograder", "--grade", "solutions", "-q",
@@ -63,6 +70,7 @@ def project_rows() -> list[dict]:
          "baseline_seconds": 30.0, "target": "< 30 s", "met": cached < 30},
         {"name": "full grading run on solutions/", "seconds": grading, "baseline": "target 60 s",
          "baseline_seconds": 60.0, "target": "< 60 s", "met": grading < 60},
+        *site_rows,
     ]
 
 
@@ -83,8 +91,10 @@ def main() -> int:
     print(f"\n{'benchmark':<{width}}  {'time':>10}  {'baseline':<34} {'ratio':>8}  {'target':<22} met")
     for r in rows:
         ratio = r["seconds"] / r["baseline_seconds"] if r["baseline_seconds"] else float("nan")
-        baseline = f"{r['baseline']} ({r['baseline_seconds']:.4f}s)"
-        print(f"{r['name']:<{width}}  {r['seconds']:>9.4f}s  {baseline:<34} "
+        unit = r.get("unit", "s")
+        baseline = f"{r['baseline']} ({r['baseline_seconds']:.4f}{unit})"
+        value = f"{r['seconds']:.4f}{unit}"
+        print(f"{r['name']:<{width}}  {value:>10}  {baseline:<34} "
               f"{ratio:>7.2f}x  {r['target']:<22} {'yes' if r['met'] else 'NO'}")
     return 0 if all(r["met"] for r in rows) else 1
 

@@ -1,0 +1,188 @@
+"""The built site in Chromium: page weight and the demos' response times (issue 11).
+
+    python -m benchmarks.website            # builds the site first (clean, every page executed)
+    TOKEMB_SITE=_build/html python -m benchmarks.website      # or measures an existing build
+
+- Page weight: every page's first visit with an empty cache, served over http from this
+  machine (python's http.server, no compression), at 1280 px, until the network is idle:
+  the decoded size of everything the page loaded (the HTML, styles, scripts, fonts, images).
+  Target for the articles (and the landing page): under 1.5 MB. The demo pages carry their
+  data inline and keep the limit their tests set, 5 MB.
+- The tokenizer playground with 10,000 characters of news text (the Lee corpus): paste it
+  (nothing typed before, so every pre-token is new), type one more character, and move the
+  merge slider one step; each time from the input event until the next frame has been drawn.
+  Target: under 300 ms. Median of 5 runs, each in a fresh page.
+- The analogy explorer: click an example, until the answers and the map are drawn. Target:
+  under 300 ms. Median of 5 clicks.
+
+Needs Chromium (Debian's package) and a built site; without Chromium it returns no rows.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTICLES = ["book/index", "book/tokenization", "book/static_embeddings", "book/contextual_embeddings",
+            "book/semantic_geometry"]
+DEMOS = ["book/demo_tokenizer_playground", "book/demo_analogy_explorer", "book/demo_review_search"]
+OTHERS = ["book/exercise", "book/mvu_checklist", "book/further_reading", "book/see_also"]
+WEIGHT_TARGET_MB = {**{p: 1.5 for p in ARTICLES + OTHERS}, **{p: 5.0 for p in DEMOS}}
+RESPONSE_TARGET_S = 0.3
+
+
+@contextmanager
+def served(folder: Path):
+    """The folder over http on a free port of 127.0.0.1; yields the base URL."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+LOADED_BYTES = """() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return [nav.decodedBodySize, ...performance.getEntriesByType('resource').map((e) => e.decodedBodySize)];
+}"""
+
+
+def page_weight(browser, url: str) -> tuple[float, int]:
+    """(decoded megabytes, number of files) of a first visit to ``url`` with an empty cache."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    sizes = page.evaluate(LOADED_BYTES)
+    context.close()
+    return sum(sizes) / 1e6, len(sizes)
+
+
+# The time from an input event to the next drawn frame: requestAnimationFrame runs before the
+# frame is drawn; a task queued from it runs after the drawing.
+NEXT_FRAME = "await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));"
+
+
+def _playground_times(browser, url: str, text: str) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.wait_for_function("document.querySelector('#tp-root') && document.querySelector('#tp-root').dataset.rendered")
+    page.wait_for_timeout(500)
+    times = page.evaluate("""async (text) => {
+        const input = document.getElementById('tp-input'), slider = document.getElementById('tp-slider');
+        const timed = async (change) => { const t0 = performance.now(); change(); %s return performance.now() - t0; };
+        const paste = await timed(() => { input.value = text; input.dispatchEvent(new Event('input')); });
+        const key = await timed(() => { input.value += 'e'; input.dispatchEvent(new Event('input')); });
+        const step = await timed(() => { slider.value = String(Number(slider.value) - 1); slider.dispatchEvent(new Event('input')); });
+        return { paste, key, step };
+    }""" % NEXT_FRAME, text)
+    context.close()
+    return times
+
+
+def _analogy_times(browser, url: str) -> list[float]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.wait_for_function("document.querySelector('#ae-table tbody tr')")
+    times = page.evaluate("""async () => {
+        const out = [];
+        for (const button of [...document.querySelectorAll('.ae-ex')]) {
+            const t0 = performance.now(); button.click(); %s out.push(performance.now() - t0);
+        }
+        return out;
+    }""" % NEXT_FRAME)
+    context.close()
+    return times
+
+
+def _weight_rows(browser, base: str) -> list[dict]:
+    rows = []
+    for page in ARTICLES + DEMOS + OTHERS:
+        mb, files = page_weight(browser, f"{base}/{page}.html")
+        target = WEIGHT_TARGET_MB[page]
+        rows.append({"name": f"{page}.html, first visit ({files} files)", "seconds": mb, "unit": "MB",
+                     "baseline": f"target {target} MB", "baseline_seconds": target,
+                     "target": f"under {target} MB", "met": mb < target})
+    return rows
+
+
+def _demo_rows(browser, base: str) -> list[dict]:
+    from tokemb import assets
+
+    text = "\n\n".join(assets.lee_corpus()[40:])[:10_000]
+    runs = [_playground_times(browser, f"{base}/book/demo_tokenizer_playground.html", text) for _ in range(5)]
+    rows = []
+    for key, what in (("paste", "paste 10,000 characters (all pre-tokens new)"),
+                      ("key", "type one character after 10,000"),
+                      ("step", "one merge-slider step with 10,000 characters")):
+        seconds = statistics.median(r[key] for r in runs) / 1000
+        rows.append({"name": f"tokenizer playground in Chromium: {what}, to the next frame, median of 5",
+                     "seconds": seconds, "baseline": f"target {RESPONSE_TARGET_S * 1000:.0f} ms",
+                     "baseline_seconds": RESPONSE_TARGET_S, "target": f"< {RESPONSE_TARGET_S * 1000:.0f} ms",
+                     "met": seconds < RESPONSE_TARGET_S})
+    clicks = _analogy_times(browser, f"{base}/book/demo_analogy_explorer.html")
+    seconds = statistics.median(clicks) / 1000
+    rows.append({"name": f"analogy explorer in Chromium: an example clicked, to the next frame, median of {len(clicks)}",
+                 "seconds": seconds, "baseline": f"target {RESPONSE_TARGET_S * 1000:.0f} ms",
+                 "baseline_seconds": RESPONSE_TARGET_S, "target": f"< {RESPONSE_TARGET_S * 1000:.0f} ms",
+                 "met": seconds < RESPONSE_TARGET_S})
+    return rows
+
+
+def build_site(out: Path) -> Path:
+    """A clean build (every page executed) into ``out``; returns its HTML folder."""
+    jb = str(Path(sys.executable).with_name("jupyter-book"))
+    subprocess.run([jb, "build", str(ROOT), "--all", "--path-output", str(out)], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out / "_build" / "html"
+
+
+def run(site: Path | None = None) -> list[dict]:
+    """Rows for ``python -m benchmarks``; ``site`` is a built HTML folder ($TOKEMB_SITE, or a
+    clean build made here when neither is given)."""
+    if not CHROMIUM:
+        print("benchmarks/website.py: Chromium is not installed (apt-get install chromium); skipped")
+        return []
+    from playwright.sync_api import sync_playwright
+
+    tmp = None
+    if site is None and os.environ.get("TOKEMB_SITE"):
+        site = Path(os.environ["TOKEMB_SITE"])
+    if site is None:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-site-"))
+        site = build_site(tmp)
+    try:
+        with served(site) as base, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                return _weight_rows(browser, base) + _demo_rows(browser, base)
+            finally:
+                browser.close()
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    for row in run():
+        unit = row.get("unit", "s")
+        print(f"{row['name']}: {row['seconds']:.3f} {unit}; target {row['target']}: {'met' if row['met'] else 'NOT met'}")
