@@ -29,15 +29,9 @@ CHAPTERS = ["tokenization", "static_embeddings", "contextual_embeddings", "seman
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.platform()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+    from tokemb.measurements import cpu_name
+
+    return f"{platform.platform()}, {os.cpu_count()} cores ({cpu_name()}), Python {platform.python_version()}"
 
 
 def _timed(cmd: list[str], **kw) -> float:
