@@ -249,20 +249,24 @@ def _visible(page, selector: str) -> bool:
     })""", selector)
 
 
+def _shown_after(page, action, selector: str) -> bool:
+    """Click a button (a selector) or press a key ("key:Escape"); is ``selector`` on screen then?"""
+    if action.startswith("key:"):
+        page.keyboard.press(action[4:])
+    else:
+        page.click(action)
+    page.wait_for_timeout(400)
+    return _visible(page, selector)
+
+
 def test_menu_buttons_open_the_chapter_list_and_contents_on_a_phone(site, browser):
     page = _open(browser, (site / "book" / "static_embeddings.html").as_uri(), viewport=PHONE)
     chapters = ".bd-sidebar-primary a[href$='tokenization.html'], dialog a[href$='tokenization.html']"
     contents = "dialog a.nav-link[href^='#'], .bd-sidebar-secondary a.nav-link[href^='#']"
     closed = (_visible(page, chapters), _visible(page, contents))
-    page.click(".bd-header-article .primary-toggle")
-    page.wait_for_timeout(400)
-    chapters_open = _visible(page, chapters)
-    page.keyboard.press("Escape")
-    page.wait_for_timeout(400)
-    chapters_closed = not _visible(page, chapters)
-    page.click(".bd-header-article .secondary-toggle")
-    page.wait_for_timeout(400)
-    contents_open = _visible(page, contents)
+    chapters_open = _shown_after(page, ".bd-header-article .primary-toggle", chapters)
+    chapters_closed = not _shown_after(page, "key:Escape", chapters)
+    contents_open = _shown_after(page, ".bd-header-article .secondary-toggle", contents)
     problems = page.problems
     page.context.close()
     assert closed == (False, False), f"at 390 px the chapter list and contents should start closed: {closed}"
@@ -276,12 +280,8 @@ def test_menu_button_folds_the_sidebar_on_a_desktop(site, browser):
     page = _open(browser, (site / "book" / "static_embeddings.html").as_uri())
     chapters = ".bd-sidebar-primary a[href$='tokenization.html']"
     shown = _visible(page, chapters)
-    page.click(".bd-header-article .primary-toggle")
-    page.wait_for_timeout(400)
-    folded = not _visible(page, chapters)
-    page.click(".bd-header-article .primary-toggle")
-    page.wait_for_timeout(400)
-    back = _visible(page, chapters)
+    folded = not _shown_after(page, ".bd-header-article .primary-toggle", chapters)
+    back = _shown_after(page, ".bd-header-article .primary-toggle", chapters)
     problems = page.problems
     page.context.close()
     assert shown and folded and back, f"at 1280 px: shown {shown}, folded after a click {folded}, back after another {back}"
