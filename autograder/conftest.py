@@ -1,26 +1,40 @@
-"""Grading plugin: points per test, a per-test time limit, and the score report.
+"""Grading plugin: points per test, time and memory limits, and the score report.
 
 Every graded test carries ``@pytest.mark.graded(points=..., mvu=..., concept=..., hint=...)``.
-At the end of a run the learner sees, before any traceback, points per chapter and per MVU
-item and one line per failure naming the concept, what differed first, and a hint.
+The score report is the last thing a run prints: points per chapter (in the order of the
+book) and per MVU item, then for each chapter one line per failure naming the concept,
+what differed first, and a hint; pytest's short tracebacks come above it.
 
     pytest autograder                          # grade exercises/
     pytest autograder/test_tokenization.py     # one chapter
     pytest autograder --grade solutions        # grade the reference solutions
+
+Limits (see ``autograder/limits.py``): each test may run for 60 s (``timeout=`` in the
+marker gives some tests more) and grow the process by 3 GB. A loop that never ends, code
+that is too slow and a loop that keeps allocating each fail their test with a line saying
+which, and later tests that reach the same function fail at once. $GRADE_TIMEOUT (seconds)
+and $GRADE_MEMORY_GB override the two defaults (the project's own tests use tiny limits; 0
+turns a limit off). Under ``--pdb`` or ``--trace`` there are no limits.
 """
 from __future__ import annotations
 
+import gc
 import os
-from collections import defaultdict
+import sys
+import textwrap
+import traceback
 from dataclasses import dataclass
 
 import pytest
 
-from autograder.seam import TARGETS, ExerciseImportError
+from autograder import limits
+from autograder.seam import CHAPTERS, TARGETS, ExerciseImportError, install_import_guard, is_graded_file, relative
 
-# A runaway loop in one exercise must not stop the rest of the grading. $GRADE_TIMEOUT
-# overrides it (the project's own tests use a short limit to check the mechanism).
 PER_TEST_SECONDS = float(os.environ.get("GRADE_TIMEOUT", 60))
+# The reference solutions grow the grading process by well under 1 GB in any one test
+# (benchmarks/grading.py measures it); 3 GB leaves room for a less frugal correct answer and
+# stops a runaway loop long before a laptop runs out of memory.
+MEMORY_GB = float(os.environ.get("GRADE_MEMORY_GB", 3))
 
 MVU_ITEMS = {
     "tokenize": "Tokenize a sentence with BPE and explain how a word splits into tokens",
@@ -28,12 +42,13 @@ MVU_ITEMS = {
     "cosine": "Use cosine similarity, and explain why not Euclidean distance",
     "model-choice": "Pick an embedding model for a task",
 }
-CHAPTER_TITLES = {
+CHAPTER_TITLES = {  # in the order of the book: each chapter builds on the ones before it
     "test_tokenization": "Tokenization",
     "test_static_embeddings": "Static embeddings",
     "test_contextual_embeddings": "Contextual embeddings",
     "test_semantic_geometry": "Semantic geometry",
 }
+assert [k.removeprefix("test_") for k in CHAPTER_TITLES] == list(CHAPTERS)
 
 
 def pytest_addoption(parser):
@@ -41,12 +56,39 @@ def pytest_addoption(parser):
                      help="which folder to grade: exercises (default) or solutions")
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-timeout has read its settings
 def pytest_configure(config):
     choice = config.getoption("--grade")
     if choice:
         os.environ["GRADE"] = choice
     config.addinivalue_line("markers", "graded(points, mvu, concept, hint): a graded test")
     config._grades = {}  # nodeid -> _Result, one per graded test
+    install_import_guard()
+    debugging = config.getoption("usepdb", False) or config.getoption("trace", False)
+    watchdog = limits.Watchdog(int(MEMORY_GB * limits.GB), on_unresponsive=lambda msg: _give_up(config, msg))
+    wanted = PER_TEST_SECONDS > 0 or MEMORY_GB > 0  # both 0: no limits at all (for measuring)
+    config._watchdog = watchdog if watchdog.enabled and wanted and not debugging else None
+    if config._watchdog is not None:
+        config._watchdog.start()
+        if hasattr(config, "_env_timeout"):
+            config._env_timeout = None  # the grader's own limits replace pytest-timeout's
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    explicit_r = any(a.startswith("-r") for a in config.invocation_params.args)
+    if reporter is not None and not explicit_r:
+        reporter.reportchars = ""  # the score report replaces pytest's short test summary
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_watchdog", None) is not None:
+        config._watchdog.stop()
+
+
+def pytest_report_header(config):
+    what = f"grading {os.environ.get('GRADE', 'exercises')}/"
+    if getattr(config, "_watchdog", None) is None:
+        return f"{what}: time limit {PER_TEST_SECONDS:g} s per test" if PER_TEST_SECONDS else f"{what}: no limits"
+    return (f"{what}: limits per test {PER_TEST_SECONDS:g} s (a few tests allow more) and "
+            f"{limits.gigabytes(MEMORY_GB * limits.GB)} of memory")
 
 
 @dataclass
@@ -58,6 +100,12 @@ class _Result:
     hint: str
     outcome: str = "passed"  # passed / failed / skipped
     why: str = ""
+    kind: str = ""  # for a failure: stub / import / stopped / other
+
+
+def _chapter_rank(item) -> int:
+    name = item.module.__name__.split(".")[-1]
+    return list(CHAPTER_TITLES).index(name) if name in CHAPTER_TITLES else len(CHAPTER_TITLES)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -68,29 +116,91 @@ def pytest_collection_modifyitems(config, items):
                                     "autograder test must say what it is worth")
         if marker.kwargs.get("mvu") not in MVU_ITEMS:
             raise pytest.UsageError(f"{item.nodeid}: mvu must be one of {sorted(MVU_ITEMS)}")
-        if item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(marker.kwargs.get("timeout", PER_TEST_SECONDS)))
+        item._grade_limit = float(marker.kwargs.get("timeout", PER_TEST_SECONDS))
+        if config._watchdog is None and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(item._grade_limit))
+    items.sort(key=_chapter_rank)  # run the chapters in the order of the book (stable inside each)
 
 
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
-    return lines[0] if lines else ""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    watchdog = item.config._watchdog
+    item.config._current = item
+    if watchdog is not None:
+        watchdog.arm(item._grade_limit)
+    try:
+        yield
+    finally:
+        if watchdog is not None:
+            watchdog.disarm()
 
 
-def _why(excinfo) -> str:
-    """One line saying why a test failed, in the learner's terms."""
-    err = excinfo.value
+# --------------------------------------------------------------------------- one line per failure
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())
+
+
+def _assertion_text(err) -> str:
+    """The message of an assertion, without pytest's "assert ..." introspection after it."""
+    text = str(err)
+    if "\nassert " in text:
+        text = text.split("\nassert ")[0]
+    elif text.startswith("assert "):
+        text = ""
+    return _one_line(text)
+
+
+def _graded_frame(excinfo):
+    """The innermost frame of the graded code in the traceback: (function, 'file, line N') or None."""
+    frames = [f for f in traceback.extract_tb(excinfo.tb) if is_graded_file(f.filename)]
+    if not frames:
+        return None
+    f = frames[-1]
+    return f.name, f"{relative(f.filename)}, line {f.lineno}"
+
+
+def _kind(err) -> str:
     if isinstance(err, NotImplementedError):
-        text = _first_line(err) or "a function still raises NotImplementedError"
-        return text if "not implemented yet" in text else f"not implemented yet: {text}"
+        return "stub"
     if isinstance(err, ExerciseImportError):
-        return _first_line(err)
-    text = _first_line(err)
-    if text.startswith("Timeout"):
-        return f"stopped after the time limit ({text}); does a loop never end?"
+        return "import"
+    return "stopped" if isinstance(err, limits.Stopped) else "other"
+
+
+def _why(excinfo) -> tuple[str, str | None]:
+    """(one line saying why a test failed, in the learner's terms; the hint to show, None = the test's)."""
+    err = excinfo.value
+    if isinstance(err, limits.Stopped):
+        return err.message, ""
+    if isinstance(err, NotImplementedError):
+        text = _one_line(err) or "a function still raises NotImplementedError"
+        return (text if "not implemented yet" in text else f"not implemented yet: {text}"), ""
+    if isinstance(err, ExerciseImportError):
+        text = _one_line(err)
+        where = _graded_frame(excinfo)
+        if ", so `" not in text and where is not None:  # a later chapter imports the broken module
+            head, _, reason = text.partition(" could not be imported: ")
+            text = f"{head} could not be imported, so `{where[0]}`, which uses it, cannot be graded: {reason}"
+        return text, ""
+    where = _graded_frame(excinfo)
+    at = f" in `{where[0]}` ({where[1]})" if where else ""
+    if isinstance(err, MemoryError):
+        return (f"ran out of memory (MemoryError){at} — does a loop keep appending, or is an array far "
+                "bigger than needed?"), ""
     if isinstance(err, AssertionError):
-        return text or "an assertion failed"
-    return f"raised {type(err).__name__}: {text}"
+        return _assertion_text(err) or "an assertion failed", getattr(err, "hint", None)
+    if isinstance(err, pytest.fail.Exception):
+        text = _one_line(getattr(err, "msg", err))
+        if text.startswith("DID NOT RAISE"):
+            name = text.removeprefix("DID NOT RAISE").strip(" <>").removeprefix("class ").strip("'")
+            return f"a bad input should raise {name.split('.')[-1]}, but nothing was raised", None
+        return text, None
+    text = _one_line(err)
+    if isinstance(err, ValueError) and "truth value of an array" in text:
+        return (f"a numpy array was used{at or ' by the grader'} where one True/False was needed (numpy: "
+                "\"the truth value of an array is ambiguous\"): return the type the docstring asks for"), None
+    return f"raised {type(err).__name__}{at}: {text}", None
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -102,7 +212,7 @@ def pytest_runtest_makereport(item, call):
         return  # the call phase will decide
     if report.when == "teardown" and (report.passed or item.nodeid in grades):
         if report.failed and grades[item.nodeid].outcome == "passed":
-            grades[item.nodeid].outcome, grades[item.nodeid].why = "failed", _why(call.excinfo)
+            grades[item.nodeid].outcome, grades[item.nodeid].why = "failed", _why(call.excinfo)[0]
         return
     kw = marker.kwargs
     module = item.module.__name__.split(".")[-1]
@@ -110,48 +220,145 @@ def pytest_runtest_makereport(item, call):
                      kw.get("concept", item.name), kw.get("hint", ""))
     if report.skipped:
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        result.outcome, result.why = "skipped", _first_line(reason).removeprefix("Skipped: ")
+        result.outcome, result.why = "skipped", _one_line(reason).removeprefix("Skipped: ")
     elif report.failed:
-        result.outcome, result.why = "failed", _why(call.excinfo) if call.excinfo else "failed"
+        result.outcome = "failed"
+        if call.excinfo is None:
+            result.why = "failed"
+        else:
+            result.why, hint = _why(call.excinfo)
+            result.kind = _kind(call.excinfo.value)
+            if hint is not None:
+                result.hint = hint
+            _after_failure(call.excinfo, report, result.why)
     grades[item.nodeid] = result
 
 
+def _after_failure(excinfo, report, why: str) -> None:
+    """Fail fast from now on where code ran away; free its memory; keep its traceback short."""
+    err = excinfo.value
+    if isinstance(err, limits.Stopped) and err.kind != "again":
+        limits.stop_from_now_on(err.blame, err.message)
+    if isinstance(err, (limits.Stopped, MemoryError)):
+        traceback.clear_frames(excinfo.tb)  # a runaway list must not outlive its test
+        gc.collect()
+    if isinstance(err, (NotImplementedError, ExerciseImportError, limits.Stopped)):  # the line says it all
+        where = _graded_frame(excinfo) if isinstance(err, NotImplementedError) else None
+        report.longrepr = f"{where[1]}: {why}" if where else why
+
+
+# --------------------------------------------------------------------------- the score report
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    # Printed before pytest's own FAILURES section, so the learner reads this first.
-    if config._grades:
-        _print_report(terminalreporter, list(config._grades.values()))
-    yield
+def pytest_sessionfinish(session, exitstatus):
+    yield  # pytest prints its tracebacks and the "N failed, M passed" line first
+    config = session.config
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    if config._grades and reporter is not None:
+        _print_report(reporter, list(config._grades.values()))
+
+
+def _give_up(config, message: str) -> None:
+    """Graded code ignored the stop (stuck inside one C call): report what we have, then exit."""
+    try:
+        capman = config.pluginmanager.getplugin("capturemanager")
+        if capman is not None:
+            capman.suspend_global_capture(in_=True)
+    except Exception:  # noqa: BLE001
+        pass
+    item = getattr(config, "_current", None)
+    results = list(config._grades.values())
+    if item is not None and item.nodeid not in config._grades:
+        kw = item.get_closest_marker("graded").kwargs
+        module = item.module.__name__.split(".")[-1]
+        left = len(item.session.items) - len(config._grades) - 1
+        results.append(_Result(CHAPTER_TITLES.get(module, module), kw["mvu"], kw.get("points", 1),
+                               kw.get("concept", item.name), "", "failed",
+                               f"{message} (it did not stop when asked, so grading ends here; "
+                               f"{left} more test{'s' if left != 1 else ''} did not run)", "stopped"))
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    if reporter is not None:
+        _print_report(reporter, results)
+    sys.stdout.flush()
+    os._exit(1)
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _groups(failed: list[_Result]) -> list[dict]:
+    """One entry per cause: a stub, a broken import or a stopped function that many tests
+    reach is one entry; so are the failing cases of one parametrized test (its first case shown)."""
+    groups: dict[tuple, dict] = {}
+    for r in failed:
+        key = (r.concept, r.hint) if r.kind in ("other", "") else (r.why, r.hint)
+        g = groups.setdefault(key, {"why": r.why, "hint": r.hint, "kind": r.kind, "concepts": [],
+                                    "tests": 0, "points": 0, "whys": set()})
+        g["tests"] += 1
+        g["points"] += r.points
+        g["whys"].add(r.why)
+        if r.concept not in g["concepts"]:
+            g["concepts"].append(r.concept)
+    return list(groups.values())
 
 
 def _print_report(tr, results):
     from autograder.seam import target
 
-    write = tr.write_line
-    tr.section(f"SCORE REPORT — grading {target()}/", sep="=", bold=True)
-    for title, key in (("By chapter", "chapter"), ("By MVU item", "mvu")):
-        earned, possible = defaultdict(int), defaultdict(int)
-        for r in results:
-            group = getattr(r, key)
-            possible[group] += r.points if r.outcome != "skipped" else 0
-            earned[group] += r.points if r.outcome == "passed" else 0
-        write(f"{title}:")
-        for group in (MVU_ITEMS if key == "mvu" else sorted(possible)):
-            if group in possible:
-                label = f"{group} — {MVU_ITEMS[group]}" if key == "mvu" else group
-                write(f"  {earned[group]:>3} / {possible[group]:<3} {label}")
-    total = sum(r.points for r in results if r.outcome == "passed")
-    out_of = sum(r.points for r in results if r.outcome != "skipped")
-    write(f"Total: {total} / {out_of} points")
-    failed = [r for r in results if r.outcome == "failed"]
-    if failed:
-        write("")
-        write("What to fix first (one line each; tracebacks follow below):")
-        for r in failed:
-            hint = f"  Hint: {r.hint}" if r.hint else ""
-            write(f"  ✗ [{r.chapter}] {r.concept}: {r.why}{hint}")
-    skipped = [r for r in results if r.outcome == "skipped"]
-    for r in skipped:
-        write(f"  – skipped [{r.chapter}] {r.concept}: {r.why}")
-    if not failed:
-        write("All graded tests passed.")
+    width = max(60, min(100, tr._tw.fullwidth)) - 1
+    lines: list[str] = []
+    out = lines.append
+    order = list(CHAPTER_TITLES.values())
+    chapters = sorted({r.chapter for r in results}, key=lambda c: order.index(c) if c in order else len(order))
+    earned = {c: sum(r.points for r in results if r.chapter == c and r.outcome == "passed") for c in chapters}
+    possible = {c: sum(r.points for r in results if r.chapter == c and r.outcome != "skipped") for c in chapters}
+
+    out("Points by chapter (in the order of the book):")
+    for c in chapters:
+        out(f"  {earned[c]:>3} / {possible[c]:<3} {c}")
+    out("Points by MVU item:")
+    for key, title in MVU_ITEMS.items():
+        mine = [r for r in results if r.mvu == key]
+        if mine:
+            got = sum(r.points for r in mine if r.outcome == "passed")
+            out_of = sum(r.points for r in mine if r.outcome != "skipped")
+            lines.extend(_wrap(f"{got:>3} / {out_of:<3} {key} — {title}", width, "  ", " " * 12))
+    for c in chapters:
+        failed = [r for r in results if r.chapter == c and r.outcome == "failed"]
+        skipped = [r for r in results if r.chapter == c and r.outcome == "skipped"]
+        if not failed and not skipped:
+            continue
+        out("")
+        out(f"{c}: {earned[c]} / {possible[c]} points" + (" — fix these in order:" if failed else ""))
+        for g in _groups(failed):
+            pts = f"{g['points']} point{'s' if g['points'] != 1 else ''}"
+            tests = f"{g['tests']} tests, " if g["tests"] > 1 else ""
+            if g["kind"] == "stub":  # the stub's own message says what to write
+                lines.extend(_wrap(f"{g['why']} ({tests}{pts})", width, "  ✗ ", "    "))
+            elif len(g["concepts"]) == 1:
+                more = len(g["whys"]) - 1
+                also = f" (and {more} more case{'s' if more > 1 else ''} like it)" if more else ""
+                lines.extend(_wrap(f"{g['concepts'][0]} ({tests}{pts}): {g['why']}{also}", width, "  ✗ ", "    "))
+            else:
+                names = "; ".join(g["concepts"][:3]) + ("; …" if len(g["concepts"]) > 3 else "")
+                lines.extend(_wrap(f"{g['why']} — {tests}{pts}: {names}", width, "  ✗ ", "    "))
+            if g["hint"]:
+                lines.extend(_wrap(f"Hint: {g['hint']}", width, "    ", "      "))
+        for g in _groups(skipped):
+            pts = f"{g['points']} point{'s' if g['points'] != 1 else ''}"
+            lines.extend(_wrap(f"skipped, {g['tests']} test{'s' if g['tests'] > 1 else ''} ({pts}): {g['why']}",
+                               width, "  – ", "    "))
+    out("")
+    total = sum(earned.values())
+    out_of = sum(possible.values())
+    if not any(r.outcome == "failed" for r in results):
+        out("All graded tests passed.")
+    else:
+        lines.extend(_wrap("Start with the first ✗ line: each chapter builds on the ones before it. "
+                           "Tracebacks are above this report.", width, "", ""))
+    tr.write_sep("=", f"SCORE REPORT — grading {target()}/", bold=True)
+    for line in lines:
+        tr.write_line(line)
+    tr.write_sep("=", f"Total: {total} / {out_of} points", bold=True)

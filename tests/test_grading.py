@@ -1,8 +1,11 @@
 """The autograder itself: it passes the solutions, fails untouched stubs cleanly, survives
-broken modules and runaway loops, and reports scores before tracebacks."""
+broken modules, runaway loops and runaway memory, and ends with a score report a beginner
+can read in a terminal."""
 from __future__ import annotations
 
+import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from conftest import ROOT, SHARED_FIXTURES, run_grading
 
 CHAPTERS = ["tokenization", "static_embeddings", "contextual_embeddings", "semantic_geometry"]
+TITLES = ["Tokenization", "Static embeddings", "Contextual embeddings", "Semantic geometry"]
 
 
 def _allowed_skip(message: str) -> bool:
@@ -25,6 +29,32 @@ def solutions_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def stubs_run(tmp_path_factory):
     return run_grading("autograder", tmp_path=tmp_path_factory.mktemp("stubs"))
+
+
+def _report(run) -> str:
+    assert "SCORE REPORT" in run.output, run.output[-3000:]
+    return run.output[run.output.rindex("SCORE REPORT"):]
+
+
+def _fix_lines(run) -> list[str]:
+    """The report's ✗ entries, each joined back into one line (the report wraps them)."""
+    entries, current = [], None
+    for line in _report(run).splitlines():
+        if line.startswith("  ✗ "):
+            current = [line.strip()]
+            entries.append(current)
+        elif current is not None and line.startswith("    ") and not line.startswith("    Hint:"):
+            current.append(line.strip())
+        else:
+            current = None
+    return [" ".join(e) for e in entries]
+
+
+def _durations(tmp_path: Path) -> dict[str, float]:
+    """Seconds per test of the latest grading run in ``tmp_path`` (from its JUnit XML)."""
+    latest = max(tmp_path.glob("grading-*.xml"), key=lambda p: int(p.stem.split("-")[1]))
+    return {f"{c.get('classname')}::{c.get('name')}": float(c.get("time", 0))
+            for c in ET.parse(latest).getroot().iter("testcase")}
 
 
 def test_every_chapter_is_graded(solutions_run):
@@ -46,19 +76,32 @@ def test_untouched_stubs_fail_cleanly(stubs_run):
     assert not stubs_run.with_outcome("passed"), f"tests that pass on empty stubs: {stubs_run.with_outcome('passed')}"
     for case in stubs_run.with_outcome("skipped"):
         assert _allowed_skip(stubs_run.messages[case]), f"{case} skipped: {stubs_run.messages[case]}"
-    report = stubs_run.output.split("SCORE REPORT", 1)[1]
-    fix_lines = [line for line in report.splitlines() if line.strip().startswith("✗")]
-    assert len(fix_lines) == len(stubs_run.with_outcome("failed"))
-    vague = [line for line in fix_lines if "not implemented yet" not in line]
-    assert not vague, "every stub failure should say 'not implemented yet':\n" + "\n".join(vague)
+    vague = [c for c in stubs_run.with_outcome("failed") if "not implemented yet" not in stubs_run.messages[c]]
+    assert not vague, f"every stub failure should say 'not implemented yet': {vague}"
+    fix_lines = _fix_lines(stubs_run)
+    assert fix_lines and all("is not implemented yet" in line for line in fix_lines), "\n".join(fix_lines)
+    assert not any("Hint:" in line for line in _report(stubs_run).splitlines()), \
+        "a stub's own message says what to do; a hint next to it repeats or contradicts it"
 
 
-def test_score_report_comes_before_tracebacks(stubs_run):
+def test_score_report_is_last_in_book_order_and_fits_a_terminal(stubs_run):
     out = stubs_run.output
-    assert "SCORE REPORT" in out and "FAILURES" in out
-    assert out.index("SCORE REPORT") < out.index("FAILURES")
-    for heading in ("By chapter:", "By MVU item:", "Total:"):
-        assert heading in out
+    report = _report(stubs_run)
+    assert out.index("FAILURES") < out.index("SCORE REPORT"), "short tracebacks come above the report"
+    assert re.search(r"\d+ failed.* in [\d.]+s", out[:out.index("SCORE REPORT")]), "pytest's summary line comes first"
+    assert "short test summary info" not in out, "the report replaces pytest's duplicate list of failures"
+    last = [line for line in out.splitlines() if line.strip()][-1]
+    assert "Total:" in last and "points" in last, f"the last line printed should be the total, not {last!r}"
+    for heading in ("Points by chapter", "Points by MVU item"):
+        assert heading in report
+    positions = [report.index(f"\n{title}: ") for title in TITLES]
+    assert positions == sorted(positions), "chapters in the order of the book"
+    summary = report.split("Points by MVU item")[0]
+    assert [summary.index(t) for t in TITLES] == sorted(summary.index(t) for t in TITLES)
+    assert max(len(line) for line in report.splitlines()) <= 80, "lines wrapped for an 80-column terminal"
+    for title in TITLES:  # untouched stubs: each chapter's list fits on one screen
+        block = report.split(f"\n{title}: ", 1)[1].split("\n\n", 1)[0]
+        assert len(block.splitlines()) <= 30, f"{title}: {len(block.splitlines())} lines\n{block}"
 
 
 def _copy_project(tmp_path: Path, exercises_from: str) -> Path:
@@ -72,6 +115,19 @@ def _copy_project(tmp_path: Path, exercises_from: str) -> Path:
     return root
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    source = path.read_text()
+    assert source.count(old) == 1, f"{path.name} no longer contains the code this test edits: {old!r}"
+    path.write_text(source.replace(old, new))
+
+
+def _insert_after_docstring(path: Path, signature: str, code: str) -> None:
+    """Insert ``code`` (indented lines) as the first statements of the function ``signature``."""
+    head, tail = path.read_text().split(signature, 1)
+    doc_end = tail.index('"""', tail.index('"""') + 3) + 3
+    path.write_text(head + signature + tail[:doc_end] + code + tail[doc_end:])
+
+
 def test_a_broken_module_costs_only_its_chapter(tmp_path):
     root = _copy_project(tmp_path, exercises_from="solutions")
     (root / "exercises" / "tokenization.py").write_text("def pretokenize(text:\n    pass\n")
@@ -83,32 +139,88 @@ def test_a_broken_module_costs_only_its_chapter(tmp_path):
     # (in this copy ../shared is absent, so the optional fixture checks skip before importing)
     failed = [c for c in tok if run.cases[c] == "failed"]
     assert failed and all(run.cases[c] == "failed" or "fixtures" in run.messages[c] for c in tok), run.output[-3000:]
-    assert all("could not be imported" in run.messages[c] and "SyntaxError" in run.messages[c] for c in failed)
+    assert all("exercises/tokenization.py could not be imported" in run.messages[c]
+               and "SyntaxError" in run.messages[c] for c in failed)
     assert all(run.cases[c] in ("passed", "skipped") for c in static), run.output[-3000:]
 
 
-def test_an_import_time_exception_costs_only_its_chapter(tmp_path):
+def test_an_import_error_names_the_broken_file_in_every_chapter_that_uses_it(tmp_path):
+    """semantic_geometry and contextual_embeddings import static_embeddings inside some
+    functions: their tests of those functions fail with a line naming the broken file; their
+    other tests still pass."""
     root = _copy_project(tmp_path, exercises_from="solutions")
     path = root / "exercises" / "static_embeddings.py"
     path.write_text(path.read_text() + "\nraise RuntimeError('boom at import')\n")
-    run = run_grading("autograder/test_static_embeddings.py", root=root, tmp_path=tmp_path)
-    assert run.cases and all(r == "failed" for r in run.cases.values()), run.output[-3000:]
-    assert all("RuntimeError: boom at import" in m for m in run.messages.values())
+    users = ["autograder/test_contextual_embeddings.py::test_sense_cosines_hand_worked",
+             "autograder/test_semantic_geometry.py::test_neighbors_hand_worked",
+             "autograder/test_semantic_geometry.py::test_neighbors_ties_lower_index_first"]
+    others = ["autograder/test_contextual_embeddings.py::test_mean_pool_hand_worked",
+              "autograder/test_semantic_geometry.py::test_precision_at_k"]
+    run = run_grading(*users, *others, "autograder/test_static_embeddings.py", root=root, tmp_path=tmp_path)
+    static = [c for c in run.cases if "test_static_embeddings" in c]
+    assert static and all(run.cases[c] == "failed" for c in static), run.output[-3000:]
+    for case in [c for c in run.cases if "test_static_embeddings" not in c]:
+        name = case.split("::")[-1]
+        if any(u.endswith(name) for u in users):
+            assert run.cases[case] == "failed", run.output[-3000:]
+            assert run.messages[case].startswith("exercises/static_embeddings.py could not be imported"), \
+                run.messages[case]
+            assert "RuntimeError: boom at import" in run.messages[case]
+        else:
+            assert run.cases[case] == "passed", f"{case}: {run.messages[case]}"
+    lines = _fix_lines(run)
+    assert any(re.search(r"so `(nearest_neighbors|sense_cosines)`, which uses it, cannot be graded", line)
+               for line in lines), "\n".join(lines)
 
 
-def test_a_runaway_loop_is_stopped_and_grading_goes_on(tmp_path):
+def test_a_loop_that_never_ends_costs_one_time_limit(tmp_path):
+    """merge_pair that never moves on (a typical slip): many tests reach it, only the first
+    waits for the time limit; the others fail at once with the same line."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _edit(root / "exercises" / "tokenization.py",
+          "        else:\n            out.append(word[i])\n            i += 1\n",
+          "        else:\n            pass\n")
+    run = run_grading("autograder/test_tokenization.py", root=root, env={"GRADE_TIMEOUT": "3"}, tmp_path=tmp_path)
+    stopped = [c for c, m in run.messages.items() if "runs a loop that never ends" in m]
+    assert len(stopped) >= 8, run.output[-3000:]
+    assert len({run.messages[c] for c in stopped}) == 1, "the tests after the first repeat its line"
+    assert "`merge_pair`" in run.messages[stopped[0]] and "`i` = " in run.messages[stopped[0]]
+    seconds = _durations(tmp_path)
+    waited = [c for c in stopped if seconds[c] >= 2.5]
+    assert len(waited) == 1, f"only the first test that reaches it waits for the limit: {waited}"
+    assert all(seconds[c] < 1.5 for c in stopped if c not in waited), {c: seconds[c] for c in stopped}
+    assert any(r == "passed" for r in run.cases.values()), "grading goes on"
+    assert "Total:" in run.output.splitlines()[-1]
+
+
+def test_an_allocating_loop_is_stopped_by_the_memory_limit(tmp_path):
+    """merge_pair that appends without moving on grows without end: the memory limit stops it
+    long before the machine runs out, with a line that says so, and grading goes on."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _edit(root / "exercises" / "tokenization.py",
+          "        else:\n            out.append(word[i])\n            i += 1\n",
+          "        else:\n            out.append(word[i])\n")
+    run = run_grading("autograder/test_tokenization.py", root=root,
+                      env={"GRADE_MEMORY_GB": "0.25", "GRADE_TIMEOUT": "300"}, tmp_path=tmp_path)
+    stopped = [c for c, m in run.messages.items() if "used more than 256 MB of memory" in m]
+    assert len(stopped) >= 8, run.output[-3000:]
+    assert all("does a loop keep appending?" in run.messages[c] and "`out` holds" in run.messages[c]
+               for c in stopped), run.messages[stopped[0]]
+    assert any(r == "passed" for r in run.cases.values()), "grading goes on"
+    assert "Total:" in run.output.splitlines()[-1]
+
+
+def test_slow_code_and_an_endless_loop_get_different_lines(tmp_path):
     root = _copy_project(tmp_path, exercises_from="solutions")
     path = root / "exercises" / "static_embeddings.py"
-    source = path.read_text()
-    marker = "def cosine_similarity(a, b) -> float:"
-    assert marker in source
-    # Insert an endless loop as the first statement after the docstring.
-    head, tail = source.split(marker, 1)
-    doc_end = tail.index('"""', tail.index('"""') + 3) + 3
-    path.write_text(head + marker + tail[:doc_end] + "\n    while True:\n        pass" + tail[doc_end:])
-    run = run_grading("autograder/test_static_embeddings.py", root=root,
-                      env={"GRADE_TIMEOUT": "3"}, tmp_path=tmp_path)
-    looped = [c for c, m in run.messages.items() if "Timeout" in m or "time limit" in m]
-    assert looped, run.output[-3000:]
-    assert any(r == "passed" for r in run.cases.values()), "grading should go on after a timeout"
-    assert "does a loop never end?" in run.output
+    _insert_after_docstring(path, "def cosine_similarity(a, b) -> float:", "\n    while True:\n        pass")
+    _insert_after_docstring(path, "def cosine_similarity_matrix(A, B) -> np.ndarray:",
+                            "\n    total = 0\n    for step in range(10 ** 12):\n        total += step")
+    run = run_grading("autograder/test_static_embeddings.py", "-k", "cosine or read_analogy or skipgram",
+                      root=root, env={"GRADE_TIMEOUT": "2"}, tmp_path=tmp_path)
+    loop = {c: m for c, m in run.messages.items() if "cosine_similarity`" in m}
+    slow = {c: m for c, m in run.messages.items() if "cosine_similarity_matrix`" in m}
+    assert loop and slow, run.output[-3000:]
+    assert all("runs a loop that never ends" in m for m in loop.values()), loop
+    assert all(m.startswith("too slow") and "never ends" not in m for m in slow.values()), slow
+    assert any(r == "passed" for r in run.cases.values()), "grading goes on after a timeout"

@@ -1,0 +1,427 @@
+"""Time and memory limits for graded tests, enforced inside the grading process.
+
+While a test runs, an interval timer calls a signal handler in the main thread ten times a
+second, between two bytecodes of whatever code runs there. The handler reads the process's
+resident memory and, now and then, records the stack. When the test has run for its time
+limit, or has grown the process by more than the memory limit, the handler raises
+:class:`Stopped` right there: the test fails with one line saying what happened, and grading
+goes on. No thread competes with the graded code for the interpreter, no process is
+started and nothing is imported again, so the limits cost nothing measurable.
+
+At a time limit the stack samples tell the two cases apart:
+
+- **a loop that never ends**: one frame of the graded code ran through the whole last part
+  of the limit and none of its variables changed between samples (a loop that does not move
+  on: ``i`` stays 1), or the only change is a list that keeps growing;
+- **too slow**: the code was still at work (its variables kept changing, or it was inside
+  one long call such as a huge matrix product).
+
+The function to blame (the frame stuck in its loop; for slow code, the graded function the
+test called; for memory, where the memory grew) is then replaced, for the rest of the run,
+by a stand-in that fails at once with the same line: a runaway helper that twenty tests
+call costs one time limit, not twenty.
+
+Last resort: a helper thread, asleep until a test is well past its limit, ends the run with
+the report so far if the main thread is stuck inside one call that never returns to Python
+and lets other threads run. A C loop that never lets go of the interpreter is not contained.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+import types
+from collections import deque
+from dataclasses import dataclass, field
+
+from autograder import seam
+
+GB = 1024 ** 3
+
+
+class Stopped(BaseException):
+    """Raised by the grader inside graded code that hit a limit (a BaseException, so that an
+    ``except Exception`` in the graded code cannot swallow it)."""
+
+    def __init__(self, message: str, kind: str, blame=None):
+        super().__init__(message)
+        self.message, self.kind, self.blame = message, kind, blame  # kind: loop / slow / memory / again
+
+
+# --------------------------------------------------------------------------- memory
+
+def rss() -> int:
+    """Resident memory of this process in bytes."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss
+    except Exception:  # noqa: BLE001 - no way to measure: the memory limit is off
+        return 0
+
+
+def gigabytes(n_bytes: float) -> str:
+    return f"{n_bytes / GB:.1f} GB" if n_bytes >= 0.95 * GB else f"{n_bytes / 1024 ** 2:.0f} MB"
+
+
+# --------------------------------------------------------------------------- stack samples
+
+_SCALARS = (type(None), bool, int, float, complex)
+
+
+def _fingerprint(value):
+    """A cheap, comparable summary of a variable's value (for 'did anything change?')."""
+    try:
+        if isinstance(value, _SCALARS):
+            return ("v", value)
+        if isinstance(value, (str, bytes)):
+            return ("v", value) if len(value) <= 200 else ("s", len(value), hash(value))
+        if isinstance(value, tuple) and len(value) <= 16 and all(isinstance(v, _SCALARS + (str, bytes)) for v in value):
+            return ("v", value)
+        module = type(value).__module__
+        if module == "numpy" and hasattr(value, "shape"):
+            import numpy as np
+
+            if value.ndim == 0 or value.size <= 64:
+                return ("a", value.shape, str(value.dtype), np.asarray(value).tobytes())
+            picks = np.linspace(0, value.size - 1, 64).astype(np.int64)
+            return ("a", value.shape, str(value.dtype), id(value), np.take(value, picks).tobytes())
+        if isinstance(value, (list, tuple, dict, set, frozenset)) and len(value) <= 5000:
+            items = tuple(value.items()) if isinstance(value, dict) else tuple(value)
+            return ("h", type(value).__name__, hash(items if not isinstance(value, (set, frozenset))
+                                                    else frozenset(items)))
+        if hasattr(value, "__len__") and not isinstance(value, type):
+            return ("n", id(value), len(value))
+    except Exception:  # noqa: BLE001 - an odd object: its identity will do
+        pass
+    return ("o", id(value))
+
+
+def _show(value) -> str:
+    """A short display of a variable for the learner (``1``, ``(b'a', b'b')``, ``a list of 40 items``)."""
+    if isinstance(value, _SCALARS + (str, bytes)) or (isinstance(value, tuple) and len(value) <= 4):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    size = _size(value)
+    return f"a {type(value).__name__} of {size:,} items" if size is not None else f"a {type(value).__name__}"
+
+
+def _size(value) -> int | None:
+    if isinstance(value, (str, bytes, type)) or not hasattr(value, "__len__"):
+        return None
+    try:
+        return len(value)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _telling(shown: dict, values: dict, skip=()) -> list[str]:
+    """Up to three variables to show, numbers first (a loop counter says the most)."""
+    order = sorted((k for k in shown if k not in skip),
+                   key=lambda k: (not isinstance(values.get(k), (int, float)), k.startswith("_")))
+    return [f"`{k}` = {shown[k]}" for k in order[:3]]
+
+
+@dataclass
+class _Sample:
+    when: float
+    frames: list  # every frame of the main thread, outermost first
+    states: dict  # id(frame) -> {name: fingerprint}, graded frames only
+    shown: dict   # id(frame) -> {name: short display}, graded frames only
+    kinds: dict   # id(frame) -> {name: a plain value for numbers, else None}
+    sizes: dict   # id(frame) -> {name: len} for containers
+
+
+def _graded(frame) -> bool:
+    return seam.is_graded_file(frame.f_code.co_filename)
+
+
+def _take_sample(frame) -> _Sample | None:
+    """The stack that ``frame`` is the top of, with the variables of every graded frame."""
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    frames.reverse()
+    states, shown, kinds, sizes = {}, {}, {}, {}
+    for f in frames:
+        if _graded(f):
+            try:
+                local = {k: v for k, v in f.f_locals.items() if not k.startswith("__")}
+            except Exception:  # noqa: BLE001
+                local = {}
+            states[id(f)] = {k: _fingerprint(v) for k, v in local.items()}
+            shown[id(f)] = {k: _show(v) for k, v in local.items()
+                            if not (callable(v) or isinstance(v, types.ModuleType))}
+            kinds[id(f)] = {k: (v if isinstance(v, (int, float)) else None) for k, v in local.items()}
+            sizes[id(f)] = {k: n for k, n in ((k, _size(v)) for k, v in local.items()) if n is not None}
+    return _Sample(time.monotonic(), frames, states, shown, kinds, sizes) if frames else None
+
+
+def _settled(state: dict) -> dict:
+    """A frame's state for 'did it move on?': a small container counts by its contents, a large
+    one by its identity, not by its length (a list that only keeps growing while nothing else
+    changes is a loop that never ends)."""
+    return {k: (v[:2] if v[0] == "n" else v) for k, v in state.items()}
+
+
+def _runs_graded_code(frame) -> bool:
+    while frame is not None:
+        if _graded(frame):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _where(frame) -> str:
+    return f"{seam.relative(frame.f_code.co_filename)}, line {frame.f_lineno}"
+
+
+def _name(frame) -> str:
+    return getattr(frame.f_code, "co_qualname", frame.f_code.co_name)
+
+
+# --------------------------------------------------------------------------- verdicts
+
+def _owner(frame):
+    """(object, attribute) through which the graded code reaches ``frame``'s function, or None."""
+    code = frame.f_code
+    for module in seam.loaded_modules():
+        for name, obj in list(vars(module).items()):
+            if getattr(obj, "__code__", None) is code:
+                return module, name
+            if isinstance(obj, type) and obj.__module__ == module.__name__:
+                for attr, member in list(vars(obj).items()):
+                    fn = getattr(member, "__func__", member)
+                    if getattr(fn, "__code__", None) is code:
+                        return obj, attr
+    return None
+
+
+def _blame(frames):
+    """The innermost of ``frames`` (graded frames, innermost first) that can be replaced."""
+    for frame in frames:
+        found = _owner(frame)
+        if found is not None:
+            return found
+    return None
+
+
+def _loop_verdict(samples: list[_Sample], limit: float, one_long_call: bool = False):
+    """('loop', message, blame) or ('slow', message, blame) from the samples of the last stretch.
+
+    ``one_long_call``: the main thread ran no Python code for a while before the limit (it
+    was inside one long call, such as a huge matrix product), so this is not a loop."""
+    last = samples[-1] if samples else None
+    graded_now = [f for f in (last.frames if last else []) if _graded(f)]
+    if not graded_now:
+        return ("slow", f"stopped after {limit:g} s, the limit for this test, while the grader's own "
+                        "computation was running (is the machine very busy?)", None)
+    outer = graded_now[0]
+    slow = (f"too slow: `{_name(outer)}` ({seam.relative(outer.f_code.co_filename)}) was still working "
+            f"after {limit:g} s, the limit for this test")
+    doc = getattr(_resolve(_owner(outer)), "__doc__", "") or ""
+    slow += (" — its docstring says how fast it needs to be (\"Speed\")" if "Speed" in doc else
+             " — does a loop do far more work than needed?")
+    window = [s for s in samples if s.when >= last.when - 0.4 * limit]
+    if len(window) < 3:
+        return ("slow", slow, _owner(outer))
+    common = [f for f in window[0].frames if all(any(f is g for g in s.frames) for s in window)]
+    anchor = common[-1] if common else None
+    if anchor is None or not _graded(anchor):
+        return ("slow", slow, _owner(outer))   # inside one library call for the whole stretch
+    states = [_settled(s.states.get(id(anchor), {})) for s in window]
+    if any(st != states[0] for st in states):
+        return ("slow", slow, _owner(outer))
+    if one_long_call:
+        return ("slow", slow, _owner(outer))
+    first, final = window[0].sizes.get(id(anchor), {}), window[-1].sizes.get(id(anchor), {})
+    growing = [k for k in final if k in first and final[k] > first[k]]
+    stuck = ", ".join(_telling(window[-1].shown.get(id(anchor), {}), window[-1].kinds.get(id(anchor), {}),
+                               skip=growing))
+    grows = ", ".join(f"`{k}` keeps growing ({final[k]:,} items)" for k in growing[:2])
+    message = (f"`{_name(anchor)}` ({_where(anchor)}) runs a loop that never ends: for the last "
+               f"{window[-1].when - window[0].when:.0f} s of the {limit:g}-s limit its variables stayed "
+               f"the same{' (' + stuck + ')' if stuck else ''}" + (f" while {grows}" if grows else "") +
+               (" — does a loop keep appending?" if grows else " — does each pass of the loop move on?"))
+    inner = [f for f in reversed(last.frames) if _graded(f)]
+    return ("loop", message, _blame(inner[inner.index(anchor):] if anchor in inner else inner))
+
+
+def _memory_verdict(sample: _Sample | None, cap: int):
+    inner = [f for f in reversed(sample.frames) if _graded(f)] if sample else []
+    what = f"used more than {gigabytes(cap)} of memory (the limit per test)"
+    if not inner:
+        return (f"{what} while the grader's own code was running", None)
+    frame = inner[0]
+    sizes = sample.sizes.get(id(frame), {})
+    growing = ""
+    if sizes:
+        name = max(sizes, key=sizes.get)
+        growing = f"; `{name}` holds {sizes[name]:,} items" if sizes[name] >= 1000 else ""
+    return (f"`{_name(frame)}` ({_where(frame)}) {what}{growing} — does a loop keep appending?",
+            _blame(inner))
+
+
+def _later(message: str, blame) -> str:
+    return message if blame is None else f"{message} (later tests that reach `{blame[1]}` stop at once)"
+
+
+def _resolve(found):
+    if found is None:
+        return None
+    owner, attr = found
+    return getattr(owner, attr, None)
+
+
+# --------------------------------------------------------------------------- fail fast
+
+def stop_from_now_on(blame, message: str) -> None:
+    """Replace the blamed function for the rest of the run: calling it fails at once with ``message``."""
+    if blame is None:
+        return
+    owner, attr = blame
+    original = getattr(owner, attr, None)
+
+    def stopped(*args, **kwargs):
+        __tracebackhide__ = True
+        raise Stopped(message, "again", blame)
+
+    stopped.__name__ = getattr(original, "__name__", attr)
+    stopped.__qualname__ = getattr(original, "__qualname__", attr)
+    stopped.__doc__ = getattr(original, "__doc__", None)
+    raw = vars(owner).get(attr) if isinstance(owner, type) else None
+    if isinstance(raw, staticmethod):
+        stopped = staticmethod(stopped)
+    elif isinstance(raw, classmethod):
+        stopped = classmethod(stopped)
+    setattr(owner, attr, stopped)
+
+
+# --------------------------------------------------------------------------- the watchdog
+
+@dataclass
+class _Test:
+    limit: float
+    started: float
+    rss0: int
+    samples: deque = field(default_factory=lambda: deque(maxlen=64))
+    next_sample: float = 0.0
+    last_tick: float = 0.0
+    pending: Stopped | None = None
+
+
+class Watchdog:
+    """Time and memory limits for one test at a time (:meth:`arm` before, :meth:`disarm` after).
+
+    An interval timer (SIGALRM, every ``tick`` seconds while a test runs) calls a handler in the
+    main thread between two bytecodes of whatever runs there: it reads the process's memory,
+    now and then records the stack, and at a limit raises :class:`Stopped` right there. The
+    grading process stays single-threaded while it runs Python, so the limits cost nothing
+    measurable. A helper thread sleeps until a test is well past its limit and only then looks
+    whether the main thread is stuck inside one call that never returns to Python: then it
+    calls ``on_unresponsive`` (which prints the report so far and exits).
+    """
+
+    def __init__(self, memory_bytes: int, on_unresponsive=None, tick: float = 0.1):
+        self.memory_bytes, self.tick = memory_bytes, tick
+        self.on_unresponsive = on_unresponsive
+        self._test: _Test | None = None
+        self._main = threading.main_thread().ident
+        self._previous = None
+        self._wake = threading.Event()
+        self.enabled = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
+
+    def start(self) -> None:
+        if not self.enabled:
+            return
+        self._previous = signal.signal(signal.SIGALRM, self._handler)
+        signal.siginterrupt(signal.SIGALRM, False)  # restart system calls the tick interrupts
+        threading.Thread(target=self._last_resort, name="grading limits", daemon=True).start()
+
+    def stop(self) -> None:
+        self.disarm()
+        if self.enabled and self._previous is not None:
+            signal.signal(signal.SIGALRM, self._previous)
+            self._previous = None
+
+    def arm(self, limit: float) -> None:
+        now = time.monotonic()
+        self._test = _Test(limit, now, rss(), next_sample=now, last_tick=now)
+        signal.setitimer(signal.ITIMER_REAL, self.tick, self.tick)
+        self._wake.set()
+
+    def disarm(self) -> None:
+        if self.enabled:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        self._test = None
+        self._wake.set()
+
+    # main thread -------------------------------------------------------------
+    def _handler(self, signum, frame):
+        test = self._test
+        if test is None:
+            return
+        if test.pending is not None:
+            if _runs_graded_code(frame):  # stopped before, and the graded code caught it: again
+                raise Stopped(test.pending.message, test.pending.kind, test.pending.blame)
+            return
+        now = time.monotonic()
+        gap, test.last_tick = now - test.last_tick, now
+        if self.memory_bytes and rss() - test.rss0 > self.memory_bytes:
+            message, blame = _memory_verdict(_take_sample(frame), self.memory_bytes)
+            self._stop(test, Stopped(_later(message, blame), "memory", blame))
+        if test.limit and now >= test.next_sample:
+            test.samples.append(_take_sample(frame))
+            test.next_sample = now + min(2.0, max(self.tick, test.limit / 25))
+        if test.limit and now - test.started >= test.limit:
+            test.samples.append(_take_sample(frame))
+            # a long gap since the last tick: the main thread was inside one call all that time
+            kind, message, blame = _loop_verdict(list(test.samples), test.limit,
+                                                 one_long_call=gap > max(1.0, 0.2 * test.limit))
+            test.samples.clear()
+            self._stop(test, Stopped(_later(message, blame), kind, blame))
+
+    def _stop(self, test: _Test, stop: Stopped) -> None:
+        __tracebackhide__ = True
+        test.pending = stop
+        raise Stopped(stop.message, stop.kind, stop.blame)
+
+    # helper thread -------------------------------------------------------------
+    def _last_resort(self) -> None:
+        while True:
+            test = self._test
+            if test is None or not test.limit:
+                self._wake.wait()
+            else:
+                grace = max(20.0, test.limit / 2)
+                self._wake.wait(max(0.0, test.started + test.limit + grace - time.monotonic()))
+            self._wake.clear()
+            if test is None or self._test is not test or not test.limit:
+                continue
+            if time.monotonic() < test.started + test.limit + max(20.0, test.limit / 2):
+                continue
+            try:
+                message = self._unresponsive_message(test)
+            except Exception:  # noqa: BLE001 - whatever happens, end the run with a report
+                message = f"stopped after {test.limit:g} s, the limit for this test"
+            if self.on_unresponsive is not None:
+                self.on_unresponsive(message)
+
+    def _unresponsive_message(self, test: _Test) -> str:
+        if test.pending is not None:
+            return test.pending.message
+        sample = _take_sample(sys._current_frames().get(self._main))
+        graded = [f for f in (sample.frames if sample else []) if _graded(f)]
+        if not graded:
+            return f"stopped after {test.limit:g} s, the limit for this test, inside the grader's own computation"
+        inner = graded[-1]
+        return (f"too slow: `{_name(inner)}` ({_where(inner)}) was still inside one call after "
+                f"{test.limit:g} s, the limit for this test")
