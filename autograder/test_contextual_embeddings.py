@@ -15,9 +15,9 @@ import functools
 import numpy as np
 import pytest
 
+from autograder.feedback import describe, numbers, raises, tolerance_for
 from autograder.seam import chapter
 from tokemb import assets
-
 
 
 def _ce():
@@ -123,7 +123,7 @@ def test_token_vectors_shape_and_tokens():
 
 
 @pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="token vectors come from the last layer",
-                    hint="use the transformer's last_hidden_state, not the input embedding layer")
+                    hint="token vectors are the transformer's last layer, not its input embedding layer")
 def test_token_vectors_are_the_last_layer():
     for text in ["The river bank flooded.", "I paid the money into my bank account."]:
         _, X = _ce().token_vectors(text)
@@ -218,7 +218,7 @@ def test_word_vector_absent_word():
 # --------------------------------------------------------------------------- mean pooling
 
 @pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="mean pooling by hand",
-                    hint="sum the vectors where the mask is 1, divide by the count of 1s; return numpy float32")
+                    hint="the mean over the real tokens only (mask 1), as a numpy float32 array")
 def test_mean_pool_hand_worked():
     E = np.array([[[1.0, 2.0], [3.0, 4.0], [100.0, -100.0]],
                   [[2.0, 0.0], [0.0, 2.0], [4.0, 4.0]]])
@@ -234,8 +234,8 @@ def test_mean_pool_hand_worked():
     single = _ce().mean_pool(E[0], mask[0])
     assert np.asarray(single).shape == (2,) and np.allclose(single, [2.0, 3.0], atol=1e-6), \
         f"mean_pool of one unbatched sentence (3, 2) with mask (3,) = {np.asarray(single).tolist()}, expected [2.0, 3.0]"
-    with pytest.raises(ValueError):
-        _ce().mean_pool(E, np.array([[1, 1, 0], [0, 0, 0]]))  # a row with no real token
+    raises(ValueError, lambda: _ce().mean_pool(E, np.array([[1, 1, 0], [0, 0, 0]])),
+           "mean_pool with a mask row of only 0s (a sentence with no real token)")
 
 
 @pytest.mark.graded(points=4, mvu="static-vs-contextual", concept="mean pooling reproduces SentenceTransformer.encode",
@@ -292,10 +292,11 @@ def test_sense_cosines_hand_worked():
     if abs(within - per_sense) < 1e-9:
         raise AssertionError(f"within-sense cosine {within:.4f} averages the per-sense means; expected the mean over "
                     f"all same-sense pairs, {expected[0]:.4f}")
-    assert within == pytest.approx(expected[0], abs=1e-9), f"within-sense cosine {within:.6f}, expected {expected[0]:.6f}"
-    assert cross == pytest.approx(expected[1], abs=1e-9), f"cross-sense cosine {cross:.6f}, expected {expected[1]:.6f}"
-    with pytest.raises(ValueError):
-        _ce().sense_cosines(V, ["x", "x", "x", "x", "x"])  # a single sense: nothing to compare across
+    tol = tolerance_for(within, 1e-9)  # float32 is fine, within float32's precision
+    assert abs(within - expected[0]) <= tol, f"within-sense cosine: {numbers(within, expected[0], tol)}"
+    assert abs(cross - expected[1]) <= tol, f"cross-sense cosine: {numbers(cross, expected[1], tol)}"
+    raises(ValueError, lambda: _ce().sense_cosines(V, ["x", "x", "x", "x", "x"]),
+           "sense_cosines with a single sense (nothing to compare across)")
 
 
 @pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="contextual vectors separate the senses of 'bank'",
@@ -314,7 +315,7 @@ def test_bank_senses_separate_with_contextual_vectors():
     upper = np.triu(np.ones_like(same), k=1)
     expected = C[same & upper].mean() - C[~same & upper].mean()
     got = _ce().sense_separation(BANK, "bank")
-    assert isinstance(got, float), f"sense_separation must return a float, got {type(got).__name__}"
+    assert isinstance(got, (float, np.floating)), f"sense_separation must return a float, got {describe(got)}"
     assert got > 0.03, f"within-sense cosine is only {got:.4f} above cross-sense for 'bank': the senses should separate"
     assert got == pytest.approx(expected, abs=1e-4), f"sense_separation(BANK, 'bank') = {got:.5f}, expected {expected:.5f}"
 

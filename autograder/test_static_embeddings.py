@@ -17,9 +17,9 @@ import warnings
 import numpy as np
 import pytest
 
+from autograder.feedback import describe, fail, numbers, tolerance_for
 from autograder.seam import chapter
 from tokemb import assets
-
 
 
 def _se():
@@ -96,9 +96,10 @@ COSINE_CASES = [
 def test_cosine_hand_worked():
     for a, b, expected in COSINE_CASES:
         got = _se().cosine_similarity(a, b)
-        assert isinstance(got, float), f"cosine_similarity({a}, {b}) returned {type(got).__name__}, expected a float"
-        assert got == pytest.approx(expected, abs=1e-9), \
-            f"cosine_similarity({a}, {b}) = {got:.6f}, expected {expected:.6f}"
+        if not isinstance(got, (float, int, np.floating)) or isinstance(got, bool):
+            fail(f"cosine_similarity({a}, {b}) returned {describe(got)}; the docstring asks for a float", hint="")
+        tol = tolerance_for(got, 1e-9)
+        assert abs(float(got) - expected) <= tol, f"cosine_similarity({a}, {b}): {numbers(got, expected, tol)}"
 
 
 @pytest.mark.graded(points=1, mvu="cosine", concept="cosine is symmetric and ignores length",
@@ -108,12 +109,14 @@ def test_cosine_symmetric_and_scale_invariant():
     for _ in range(20):
         a, b = rng.normal(size=7), rng.normal(size=7)
         ab = _se().cosine_similarity(a, b)
-        assert _se().cosine_similarity(b, a) == pytest.approx(ab, abs=1e-12), "cos(a, b) != cos(b, a)"
+        tol = tolerance_for(ab, 1e-9)
+        ba = _se().cosine_similarity(b, a)
+        assert abs(ba - ab) <= tol, f"cos(a, b) != cos(b, a): {numbers(ba, ab, tol)}"
         scaled = _se().cosine_similarity(3.5 * a, 0.01 * b)
-        assert scaled == pytest.approx(ab, abs=1e-9), \
-            f"cos(3.5a, 0.01b) = {scaled:.6f} but cos(a, b) = {ab:.6f}: cosine must ignore length"
-        assert _se().cosine_similarity(-a, b) == pytest.approx(-ab, abs=1e-9), "cos(-a, b) should be -cos(a, b)"
-        assert -1 - 1e-12 <= ab <= 1 + 1e-12, f"cosine {ab} is outside [-1, 1]"
+        assert abs(scaled - ab) <= tol, f"cos(3.5a, 0.01b) differs from cos(a, b): {numbers(scaled, ab, tol)}"
+        minus = _se().cosine_similarity(-a, b)
+        assert abs(minus + ab) <= tol, f"cos(-a, b) should be -cos(a, b): {numbers(minus, -ab, tol)}"
+        assert -1 - tol <= ab <= 1 + tol, f"cosine {float(ab)!r} is outside [-1, 1]"
 
 
 @pytest.mark.graded(points=1, mvu="cosine", concept="cosine of a zero vector or mismatched shapes",
@@ -130,19 +133,22 @@ def test_cosine_errors():
 
 
 @pytest.mark.graded(points=2, mvu="cosine", concept="all pairwise cosines in one matrix",
-                    hint="normalise every row to unit length, then one product A @ B.T")
+                    hint="entry [i, j] is the cosine of row i of A and row j of B; rows scaled to length 1 make it a dot product")
 def test_cosine_matrix():
     got = np.asarray(_se().cosine_similarity_matrix([[1, 0], [0, 2]], [[3, 0], [1, 1], [0, -1]]))
     expected = np.array([[1.0, 1 / math.sqrt(2), 0.0], [0.0, 1 / math.sqrt(2), -1.0]])
     assert got.shape == (2, 3), f"shape {got.shape}, expected (2, 3): one row per row of A, one column per row of B"
-    assert np.allclose(got, expected, atol=1e-9), f"hand-worked matrix: got\n{got.round(4)}\nexpected\n{expected.round(4)}"
+    tol = tolerance_for(got, 1e-9)  # float32 is a fine answer too, within float32's precision
+    if not np.allclose(got, expected, rtol=0, atol=tol):
+        fail(f"hand-worked matrix: got {got.round(4).tolist()}, expected {expected.round(4).tolist()}")
     rng = np.random.default_rng(1)
     A, B = rng.normal(size=(5, 4)) * rng.uniform(0.1, 9, size=(5, 1)), rng.normal(size=(3, 4))
     M = np.asarray(_se().cosine_similarity_matrix(A, B))
+    tol = tolerance_for(M, 1e-9)
     for i in range(5):
         for j in range(3):
             one = A[i] @ B[j] / np.linalg.norm(A[i]) / np.linalg.norm(B[j])
-            assert M[i, j] == pytest.approx(one, abs=1e-9), f"entry [{i}, {j}] = {M[i, j]:.6f}, expected {one:.6f}"
+            assert abs(float(M[i, j]) - one) <= tol, f"random 5 x 4 and 3 x 4 matrices, entry [{i}, {j}]: {numbers(M[i, j], one, tol)}"
 
 
 @pytest.mark.graded(points=1, mvu="cosine", concept="cosine matrix with a zero row or mismatched widths",
@@ -170,6 +176,8 @@ def test_analogy_3cosadd_hand_worked():
     got = _se().analogy(TOY, ["b", "c"], ["a"], k=3)
     expected = [("x", 2 / math.sqrt(6)), ("y", 1.4 / math.sqrt(3 * 1.08)), ("v", 1.1 / math.sqrt(3 * 1.01))]
     diff = _first_difference(got, expected, tol=1e-6)
+    if diff is not None and [str(w) for w, _ in got] == ["z", "v", "y"][:len(got)]:
+        diff += " — that is the worst match first (an ascending sort)"  # cosines: z 0.00 < v 0.63 < y 0.78 < x 0.82
     assert diff is None, f"b − a + c: {diff}"
 
 
@@ -187,7 +195,7 @@ def test_analogy_excludes_inputs():
 
 
 @pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="analogy accepts a dict and a KeyedVectors alike",
-                    hint="read words and vectors from kv.index_to_key / kv.vectors or from dict items")
+                    hint="a KeyedVectors and a dict {word: vector} hold the same words and vectors: both must give the same answers")
 def test_analogy_dict_and_keyedvectors_agree():
     from gensim.models import KeyedVectors
 
@@ -198,8 +206,7 @@ def test_analogy_dict_and_keyedvectors_agree():
         from_kv = _se().analogy(kv, ["b", "c"], ["a"], k=4, method=method)
         diff = _first_difference(from_kv, [(w, s) for w, s in from_dict])
         assert diff is None, f"{method}: KeyedVectors and dict give different answers: {diff}"
-        diff = _first_difference(from_kv, _gensim(kv, ["b", "c"], ["a"], 4, method))
-        assert diff is None, f"{method} on the 7-word toy vocabulary, versus gensim: {diff}"
+        # (whether those answers are right is what the other analogy tests check)
 
 
 @pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="analogy errors: unknown word, unknown method",
@@ -302,7 +309,8 @@ def test_evaluate_analogies_matches_gensim(tmp_path):
         expected, sections = kv.evaluate_word_analogies(str(path), restrict_vocab=restrict)
         total = sections[-1]
         answered = len(total["correct"]) + len(total["incorrect"])
-        assert got == pytest.approx(expected, abs=1e-12), \
+        tol = tolerance_for(got, 1e-12)
+        assert abs(got - expected) <= tol, \
             (f"restrict_vocab={restrict}: accuracy {got:.4f}, gensim {expected:.4f} "
              f"({len(total['correct'])}/{answered} answered questions right)")
 
@@ -345,17 +353,23 @@ def test_skipgram_pairs():
 @pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="negative-sampling distribution unigram^0.75",
                     hint="P(w) ∝ count(w) ** 0.75 by default, normalised to sum to 1")
 def test_negative_sampling_distribution():
-    got = np.asarray(_se().negative_sampling_distribution([1, 16]), dtype=float)
-    assert got == pytest.approx([1 / 9, 8 / 9], abs=1e-9), \
+    result = _se().negative_sampling_distribution([1, 16])
+    tol = tolerance_for(result, 1e-9)  # float32 probabilities are fine, within float32's precision
+    got = np.asarray(result, dtype=float)
+    assert got == pytest.approx([1 / 9, 8 / 9], abs=tol), \
         f"counts [1, 16]: got {got.round(4).tolist()}, expected [0.1111, 0.8889] (16**0.75 = 8); " \
         "[0.0588, 0.9412] would be the raw unigram distribution"
     counts = np.array([50, 0, 3, 7, 1000])
-    got = np.asarray(_se().negative_sampling_distribution(counts), dtype=float)
+    result = _se().negative_sampling_distribution(counts)
+    got = np.asarray(result, dtype=float)
     expected = counts ** 0.75 / (counts ** 0.75).sum()
     assert got.sum() == pytest.approx(1.0), f"probabilities sum to {got.sum()}, not 1"
-    assert got == pytest.approx(expected, abs=1e-12), f"counts {counts.tolist()}: got {got.round(4).tolist()}, expected {expected.round(4).tolist()}"
+    tol = tolerance_for(result, 1e-12)
+    worst = int(np.argmax(np.abs(got - expected)))
+    assert np.abs(got - expected).max() <= tol, \
+        f"counts {counts.tolist()}: entry {worst}: {numbers(got[worst], expected[worst], tol)}"
     raw = np.asarray(_se().negative_sampling_distribution(counts, power=1.0), dtype=float)
-    assert raw == pytest.approx(counts / counts.sum(), abs=1e-12), "power=1.0 should give the raw unigram distribution"
+    assert raw == pytest.approx(counts / counts.sum(), abs=tol), "power=1.0 should give the raw unigram distribution"
 
 
 def _pair_loss(v, u_pos, u_negs):
@@ -396,11 +410,17 @@ def test_sgns_step():
     before_in, before_out, lr = W_in.copy(), W_out.copy(), 0.01
     got = _se().sgns_step(W_in, W_out, centres, contexts, negs, lr)
     assert got == pytest.approx(mean_loss, rel=1e-6), f"returned loss {got:.6f}, expected the mean pair loss {mean_loss:.6f}"
+    uses = {"W_in": centres.tolist(), "W_out": contexts.tolist() + negs.ravel().tolist()}
+    repeated = {name: {r for r in rows if rows.count(r) > 1} for name, rows in uses.items()}  # rows 0; 1, 3, 5
     for name, after, before, g in (("W_in", W_in, before_in, grads[0]), ("W_out", W_out, before_out, grads[1])):
         step = after - before
         bad = np.argwhere(~np.isclose(step, -lr * g, atol=1e-7))
-        assert not len(bad), (f"{name}[{tuple(bad[0])}] moved by {step[tuple(bad[0])]:.3e}, expected "
-                              f"{-lr * g[tuple(bad[0])]:.3e} (−lr × gradient of the summed loss)")
+        if len(bad):
+            row, col = (int(i) for i in bad[0])
+            why = (f"; row {row} occurs more than once in this batch: do the updates of repeated ids add up?"
+                   if row in repeated[name] else "")
+            fail(f"{name}[{row}, {col}] moved by {step[row, col]:.3e}, expected {-lr * g[row, col]:.3e} "
+                 f"(−lr × gradient of the summed loss){why}")
 
 
 @functools.cache
@@ -443,7 +463,7 @@ def test_train_skipgram_planted_structure():
 
 
 @pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="skip-gram loss falls and training is reproducible",
-                    hint="return the mean loss per epoch; use np.random.default_rng(seed) for every random draw")
+                    hint="return the mean loss per epoch; every random draw comes from one generator seeded with `seed`")
 def test_train_skipgram_loss_falls_and_is_deterministic():
     ids, words, *_ = _planted_corpus()
     W, losses = _trained()

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from autograder.bpe_reference import count_after, reference_merges
+from autograder.feedback import describe, fail, raises
 from autograder.seam import chapter
 from tokemb import assets
 
@@ -44,7 +45,7 @@ def _lee_slice(n_chars: int = 3000) -> str:
 def _fixture_text(name: str) -> str:
     path = FIXTURES / name
     if not path.exists():
-        pytest.skip(f"{path} is not present (an optional external fixture); this check is skipped")
+        pytest.skip(f"{FIXTURES} is not present (optional external fixtures); this check is skipped")
     return path.read_text(encoding="utf-8")
 
 
@@ -54,26 +55,35 @@ def _gpt2_tokenizer():
     return _tok().BPETokenizer(vocab, merges, special_tokens=[EOT])
 
 
-def _first_merge_difference(got, expected, text, specials) -> str | None:
-    """'merge #i differs: expected P (count n), got Q (count m)' for the first difference, or None."""
+TIE_HINT = "among equal counts the pair that compares greatest (as a tuple of bytes) wins"
+
+
+def _first_merge_difference(got, expected, text, specials) -> tuple[str | None, str | None]:
+    """('merge #i differs: expected P (count n), got Q (count m) ...', the hint for that cause),
+    or (None, None) when the merges agree. Equal counts mean the tie rule chose differently
+    (hint: the tie rule); a lower count means the pairs were counted differently (None: the
+    test's own hint)."""
     got = [tuple(p) for p in got]
     for i, (g, e) in enumerate(zip(got, expected)):
         if g != e:
             ce = count_after(text, specials, expected[:i], e)
             cg = count_after(text, specials, expected[:i], g)
-            never = " — it never occurs inside one pre-token" if cg == 0 else ""
-            return (f"merge #{i} differs: expected {e!r} (count {ce}), got {g!r} (count {cg}){never}\n"
-                    f"(the {i} merges before it agree; among equal counts the greatest pair wins, "
-                    f"and no pair spans two pre-tokens)")
+            before = f"the {i} merges before it agree" if i else "it is the first merge"
+            head = f"merge #{i} differs: expected {e!r} (count {ce}), got {g!r} (count {cg})"
+            if cg == ce:
+                return f"{head}: equal counts, so the tie rule decides ({before})", TIE_HINT
+            if cg == 0:
+                return f"{head} — it never occurs inside one pre-token ({before})", None
+            return f"{head} ({before})", None
     if len(got) != len(expected):
-        return f"{len(got)} merges instead of {len(expected)} (the first {min(len(got), len(expected))} agree)"
-    return None
+        return f"{len(got)} merges instead of {len(expected)} (the first {min(len(got), len(expected))} agree)", None
+    return None, None
 
 
 # --------------------------------------------------------------------------- pre-tokenizer
 
 @pytest.mark.graded(points=2, mvu="tokenize", concept="GPT-2 pre-tokenizer on hand-worked texts",
-                    hint="use regex.findall(GPT2_PATTERN, text); the regex package knows \\p{L} and \\p{N}")
+                    hint="GPT2_PATTERN already describes every kind of pre-token; it needs the regex package (\\p{L}, \\p{N})")
 def test_pretokenize_hand_worked():
     r"""GPT-2's regex keeps a word's leading space with the word (" world"), cuts at a hyphen
     (punctuation is its own pre-token), splits contractions ("'s"), keeps digits apart from
@@ -94,7 +104,7 @@ def test_pretokenize_hand_worked():
 
 
 @pytest.mark.graded(points=2, mvu="tokenize", concept="special tokens come out whole",
-                    hint="cut the text at the special tokens (longest first) before the regex; keep them as pieces")
+                    hint="special tokens are found before the regex runs, the longest first, and kept whole")
 def test_pretokenize_special_tokens():
     """``<|endoftext|>`` would be split by the regex into "<|", "endoftext", "|>"; as a special
     token it must come out as one piece. With overlapping specials the longer one wins."""
@@ -110,7 +120,7 @@ def test_pretokenize_special_tokens():
 # --------------------------------------------------------------------------- the ladder
 
 @pytest.mark.graded(points=1, mvu="tokenize", concept="count adjacent pairs, weighted by word count",
-                    hint="for each word and count, add the count to every (word[i], word[i+1])")
+                    hint="a word seen n times contributes n to each of its adjacent pairs")
 def test_count_pairs_hand_worked():
     """"hug" x10, "pug" x5, "hugs" x5: (h,u) 10+5 = 15, (u,g) 10+5+5 = 20, (p,u) 5, (g,s) 5.
     A word with a repeated pair counts it twice: "aaa" x2 -> (a,a) 2*2 = 4."""
@@ -138,7 +148,7 @@ def test_merge_pair_hand_worked():
 
 
 @pytest.mark.graded(points=2, mvu="tokenize", concept="tie rule: greatest pair among equal counts",
-                    hint="max over (count, pair): among equal counts the lexicographically greatest pair wins")
+                    hint="among equal counts the pair that compares greatest (as a tuple of bytes) wins")
 def test_best_pair_tie_rule():
     """Counts 5 for (b,c) and (c,d): the greater pair (c,d) wins. (es,t) > (e,t) > (e,s) because
     b"es" > b"e" (a longer string with the same start is greater)."""
@@ -170,14 +180,16 @@ def test_train_bpe_hand_worked():
     vocab, merges = train("low low low lower lowest", 256 + 5)
     expected = [(b"o", b"w"), (b"l", b"ow"), (b" ", b"low"), (b" low", b"e"), (b"s", b"t")]
     got = [tuple(m) for m in merges]
-    assert got == expected, _first_merge_difference(got, expected, "low low low lower lowest", ())
+    problem, hint = _first_merge_difference(got, expected, "low low low lower lowest", ())
+    if problem is not None:
+        fail(problem, hint)
     _, merges = train("a b a b a b", 257)
     assert [tuple(m) for m in merges] == [(b" ", b"b")], \
         f"first merge on 'a b a b a b' is {merges[:1]}, expected [(b' ', b'b')]: do merges cross pre-tokens?"
 
 
 @pytest.mark.graded(points=2, mvu="tokenize", concept="vocab layout: 256 bytes, specials, merges",
-                    hint="ids 0-255 are bytes([i]); then each special token; then a+b for each merge in order")
+                    hint="the 256 single bytes first, then the special tokens, then one entry per merge, in order")
 def test_train_bpe_vocab_layout():
     """vocab has exactly vocab_size entries: ids 0..255 are the single bytes, 256 and 257 the two
     special tokens in the order given, and id 258 + k is the concatenation of merge k."""
@@ -200,9 +212,9 @@ def test_train_bpe_matches_reference_on_lee():
     text = _lee_slice()
     expected = [pair for pair, _ in reference_merges(text, 40)]
     _, merges = _tok().train_bpe(text, 256 + 40)
-    got = [tuple(m) for m in merges]
-    problem = _first_merge_difference(got, expected, text, ())
-    assert problem is None, problem
+    problem, hint = _first_merge_difference([tuple(m) for m in merges], expected, text, ())
+    if problem is not None:
+        fail(problem, hint)
 
 
 @pytest.mark.graded(points=3, mvu="tokenize", concept="merges equal a published reference (corpus.en)",
@@ -215,9 +227,9 @@ def test_train_bpe_matches_fixture():
     lines = (FIXTURES / "train-bpe-reference-merges.txt").read_text(encoding="utf-8").splitlines()
     expected = [tuple(bytes(decode[ch] for ch in part) for part in line.split(" ")) for line in lines if line]
     vocab, merges = _tok().train_bpe(text, 500, special_tokens=[EOT])
-    got = [tuple(m) for m in merges]
-    problem = _first_merge_difference(got, expected, text, (EOT,))
-    assert problem is None, problem
+    problem, hint = _first_merge_difference([tuple(m) for m in merges], expected, text, (EOT,))
+    if problem is not None:
+        fail(problem, hint)
     assert len(vocab) == 500, f"vocab has {len(vocab)} entries, expected 500"
 
 
@@ -231,20 +243,20 @@ def test_train_bpe_special_tokens_never_merged():
     bad = [m for m in merges if any(x in (m[0] + m[1]) for x in (b"<", b"|", b">"))]
     assert not bad, f"merge {bad[0]!r} is made from the special token's bytes"
     expected = [pair for pair, _ in reference_merges(text, 30, (EOT,))]
-    problem = _first_merge_difference([tuple(m) for m in merges], expected, text, (EOT,))
-    assert problem is None, problem
+    problem, hint = _first_merge_difference([tuple(m) for m in merges], expected, text, (EOT,))
+    if problem is not None:  # no special token in the merges, but the counting differs: say where
+        fail(f"no merge uses the special token, but {problem}",
+             hint or "the text on each side of a special token is trained on as usual, never joined across it")
 
 
 @pytest.mark.graded(points=1, mvu="tokenize", concept="train_bpe rejects bad input",
-                    hint="check vocab_size >= 256 + len(special_tokens) and isinstance(text, str) first")
+                    hint="the vocabulary cannot be smaller than the bytes plus the special tokens; text must be a str")
 def test_train_bpe_bad_input():
     train = _tok().train_bpe
-    with pytest.raises(ValueError):
-        train("hello", 255)
-    with pytest.raises(ValueError):
-        train("hello", 256, special_tokens=[EOT])
-    with pytest.raises(TypeError):
-        train(b"hello", 300)
+    raises(ValueError, lambda: train("hello", 255), "train_bpe('hello', 255) (fewer than the 256 bytes)")
+    raises(ValueError, lambda: train("hello", 256, special_tokens=[EOT]),
+           "train_bpe('hello', 256, special_tokens=['<|endoftext|>']) (no room for the special token)")
+    raises(TypeError, lambda: train(b"hello", 300), "train_bpe(b'hello', 300) (bytes, not a str)")
 
 
 # --------------------------------------------------------------------------- encode / decode
@@ -257,10 +269,27 @@ def test_encode_hand_worked():
     give ab + c. " abc abc" is two pre-tokens: [32, 97, 256] twice (no merge crosses the space)."""
     vocab = {i: bytes([i]) for i in range(256)} | {256: b"bc", 257: b"ab"}
     tok = _tok().BPETokenizer(vocab, [(b"b", b"c"), (b"a", b"b")])
-    assert tok.encode("abc") == [97, 256], f"encode('abc') gave {tok.encode('abc')}, expected [97, 256]"
-    assert tok.encode("ab") == [257], f"encode('ab') gave {tok.encode('ab')}, expected [257]"
-    got = tok.encode(" abc abc")
+    got = _ids(tok.encode("abc"), "encode('abc')")
+    assert got == [97, 256], f"encode('abc') gave {got}, expected [97, 256]"
+    got = _ids(tok.encode("ab"), "encode('ab')")
+    assert got == [257], f"encode('ab') gave {got}, expected [257]"
+    got = _ids(tok.encode(" abc abc"), "encode(' abc abc')")
     assert got == [32, 97, 256, 32, 97, 256], f"encode(' abc abc') gave {got}, expected [32, 97, 256] twice"
+
+
+def _ids(ids, what: str) -> list[int]:
+    """The ids as a list of Python ints, or a failure that names the type that came back."""
+    __tracebackhide__ = True
+    if not isinstance(ids, list) or not all(type(i) is int for i in ids):
+        fail(f"{what} returned {describe(ids)}; encode returns a list of Python ints (the docstring's list[int])",
+             hint="")
+    return ids
+
+
+def _near(text: str, ids_before, enc) -> str:
+    """The text around the position where token number len(ids_before) starts."""
+    start = len(enc.decode_bytes(ids_before).decode("utf-8", errors="replace"))
+    return f"{text[max(0, start - 25):start]!r} | {text[start:start + 25]!r}"
 
 
 def _real_texts():
@@ -271,15 +300,26 @@ def _real_texts():
 
 
 @pytest.mark.graded(points=4, mvu="tokenize", concept="GPT-2 ids equal tiktoken's on real texts",
-                    hint="pre-tokenize with GPT2_PATTERN, then merge the lowest-rank pair until none applies")
+                    hint="pre-tokenize with GPT2_PATTERN, then merge the pair with the earliest merge until none applies")
 @pytest.mark.parametrize("name", ["lee-article-0", "lee-article-57", "lee-article-299", "lee-first-20k-chars",
                                   "mixed-scripts-emoji", "spaces-and-digits", "contractions"])
 def test_encode_matches_tiktoken_gpt2(name):
     text = _real_texts()[name]
-    expected = assets.tiktoken_encoding("gpt2").encode_ordinary(text)
-    got = _gpt2_tokenizer().encode(text)
+    enc = assets.tiktoken_encoding("gpt2")
+    expected = enc.encode_ordinary(text)
+    got = _ids(_gpt2_tokenizer().encode(text), f"encode of {name}")
+    _compare_ids(got, expected, text, enc, name)
+
+
+def _compare_ids(got, expected, text, enc, name):
+    """The first differing id, what both ids stand for, and the text where it happens."""
+    __tracebackhide__ = True
     for i, (g, e) in enumerate(zip(got, expected)):
-        assert g == e, f"{name}: token #{i} is id {g}, tiktoken gives {e} (text near {text[:60]!r}...)"
+        if g != e:
+            g_bytes = enc.decode_single_token_bytes(g) if 0 <= g < enc.n_vocab else "not an id"
+            fail(f"{name}: token #{i} is id {g} ({g_bytes!r}), tiktoken gives {e} "
+                 f"({enc.decode_single_token_bytes(e)!r}); the text there: {_near(text, expected[:i], enc)}",
+                 hint="pre-tokenize with GPT2_PATTERN, then merge the pair with the earliest merge until none applies")
     assert len(got) == len(expected), f"{name}: {len(got)} ids, tiktoken gives {len(expected)}"
 
 
@@ -288,11 +328,10 @@ def test_encode_matches_tiktoken_gpt2(name):
 @pytest.mark.parametrize("fixture", ["address.txt", "german.txt", "tinystories_sample.txt"])
 def test_encode_matches_tiktoken_on_fixtures(fixture):
     text = _fixture_text(fixture)
-    expected = assets.tiktoken_encoding("gpt2").encode(text, allowed_special={EOT})
-    got = _gpt2_tokenizer().encode(text)
-    for i, (g, e) in enumerate(zip(got, expected)):
-        assert g == e, f"{fixture}: token #{i} is id {g}, tiktoken gives {e}"
-    assert len(got) == len(expected), f"{fixture}: {len(got)} ids, tiktoken gives {len(expected)}"
+    enc = assets.tiktoken_encoding("gpt2")
+    expected = enc.encode(text, allowed_special={EOT})
+    got = _ids(_gpt2_tokenizer().encode(text), f"encode of {fixture}")
+    _compare_ids(got, expected, text, enc, fixture)
 
 
 @pytest.mark.graded(points=2, mvu="tokenize", concept="decode(encode(text)) == text",
@@ -305,8 +344,7 @@ def test_roundtrip(text):
     tok = _tok()
     vocab, merges = tok.train_bpe(_lee_slice(), 256 + 40)
     for name, t in (("gpt2", _gpt2_tokenizer()), ("trained", tok.BPETokenizer(vocab, merges))):
-        ids = t.encode(text)
-        assert all(isinstance(i, int) for i in ids), f"{name}: encode must return ints, got {ids[:5]}"
+        ids = _ids(t.encode(text), f"{name}: encode({text[:20]!r})")
         back = t.decode(ids)
         assert back == text, f"{name}: round trip changed the text: {text[:40]!r} -> {back[:40]!r}"
 
@@ -317,18 +355,18 @@ def test_encode_special_tokens():
     """With <|endoftext|> declared special, GPT-2 gives it id 50256 whole; tiktoken agrees."""
     text = f"The end.{EOT}Once upon a time{EOT}{EOT} there"
     expected = assets.tiktoken_encoding("gpt2").encode(text, allowed_special={EOT})
-    got = _gpt2_tokenizer().encode(text)
+    got = _ids(_gpt2_tokenizer().encode(text), "encode of a text with <|endoftext|>")
     assert got.count(50256) == 3, f"<|endoftext|> should be id 50256 three times, found {got.count(50256)}: {got}"
     assert got == expected, f"ids {got} differ from tiktoken's {expected}"
     tok = _tok()
     vocab, merges = tok.train_bpe(_lee_slice(1000) + EOT + _lee_slice(1000), 256 + 1 + 10, special_tokens=[EOT])
     t = tok.BPETokenizer(vocab, merges, special_tokens=[EOT])
-    ids = t.encode(f"a{EOT}b")
+    ids = _ids(t.encode(f"a{EOT}b"), "encode('a<|endoftext|>b')")
     assert ids == [97, 256, 98], f"encode('a<|endoftext|>b') gave {ids}, expected [97, 256, 98]"
 
 
 @pytest.mark.graded(points=1, mvu="tokenize", concept="invalid UTF-8 is replaced, not raised",
-                    hint="bytes.decode('utf-8', errors='replace')")
+                    hint="bytes that are not valid UTF-8 become the replacement character U+FFFD instead of an error")
 def test_decode_invalid_utf8():
     """"€" is the three bytes E2 82 AC; the first two alone are not UTF-8 and decode to one
     replacement character U+FFFD. A lone continuation byte 0x80 also becomes U+FFFD."""
@@ -339,14 +377,10 @@ def test_decode_invalid_utf8():
 
 
 @pytest.mark.graded(points=1, mvu="tokenize", concept="encode and decode reject bad input",
-                    hint="TypeError for a non-str text; ValueError for an id not in the vocabulary")
+                    hint="a text that is not a str is a TypeError; an id outside the vocabulary is a ValueError")
 def test_tokenizer_bad_input():
     t = _gpt2_tokenizer()
-    with pytest.raises(TypeError):
-        t.encode(b"bytes are not text")
-    with pytest.raises(TypeError):
-        t.encode(None)
-    with pytest.raises(ValueError):
-        t.decode([50257])
-    with pytest.raises(ValueError):
-        t.decode([-1])
+    raises(TypeError, lambda: t.encode(b"bytes are not text"), "encode(b'bytes are not text')")
+    raises(TypeError, lambda: t.encode(None), "encode(None)")
+    raises(ValueError, lambda: t.decode([50257]), "decode([50257]) (GPT-2's ids end at 50256)")
+    raises(ValueError, lambda: t.decode([-1]), "decode([-1])")

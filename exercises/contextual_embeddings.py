@@ -56,7 +56,7 @@ def token_vectors(text: str) -> tuple[list[str], np.ndarray]:
     Raises:
         TypeError: ``text`` is not a str.
     """
-    raise NotImplementedError("token_vectors is not implemented yet: run the tokenizer and the transformer (model[0].auto_model) on the text, return the tokens and last_hidden_state[0] as float32")
+    raise NotImplementedError("token_vectors is not implemented yet: run the tokenizer and the transformer on the text; return the tokens and the last layer's vectors as float32")
 
 
 def word_pieces(text: str, word: str) -> list[int]:

@@ -147,7 +147,7 @@ def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int
     """
     # Import the static-embeddings chapter's function here, inside this function:
     #     from .static_embeddings import cosine_similarity_matrix
-    raise NotImplementedError("nearest_neighbors is not implemented yet: score every corpus row with cosine_similarity_matrix, drop `exclude`, sort by (-score, index), keep k")
+    raise NotImplementedError("nearest_neighbors is not implemented yet: score every corpus row by cosine, drop `exclude`, rank best first (ties: lower index), keep k")
 
 
 # --------------------------------------------------------------------------- 3. metrics

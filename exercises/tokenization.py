@@ -44,7 +44,7 @@ def pretokenize(text: str, special_tokens=()) -> list[str]:
     Raises:
         TypeError: if ``text`` is not a str.
     """
-    raise NotImplementedError("pretokenize is not implemented yet: cut out the special tokens first, then regex.findall(GPT2_PATTERN, ...) on the rest")
+    raise NotImplementedError("pretokenize is not implemented yet: cut out the special tokens first, then split the rest with GPT2_PATTERN")
 
 
 def count_pairs(word_counts: dict) -> dict:
@@ -71,7 +71,7 @@ def merge_pair(word: tuple, pair: tuple) -> tuple:
         >>> merge_pair((b"a", b"a", b"a"), (b"a", b"a"))
         (b'aa', b'a')
     """
-    raise NotImplementedError("merge_pair is not implemented yet: walk the word left to right; where word[i], word[i+1] == pair, emit the joined bytes and skip 2")
+    raise NotImplementedError("merge_pair is not implemented yet: walk the word left to right and join each occurrence of the pair (occurrences do not overlap)")
 
 
 def best_pair(pair_counts: dict) -> tuple:
@@ -89,7 +89,7 @@ def best_pair(pair_counts: dict) -> tuple:
     Raises:
         ValueError: if there are no pairs.
     """
-    raise NotImplementedError("best_pair is not implemented yet: the highest count wins; among equal counts take max() of the tied pairs")
+    raise NotImplementedError("best_pair is not implemented yet: the highest count wins; among equal counts, the greatest pair")
 
 
 def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list]:
@@ -101,6 +101,10 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list
     and each pair is counted only inside a pre-token. At each step the most frequent pair is
     merged; among equal counts the lexicographically greatest pair (as a tuple of bytes) wins.
     Training stops early when no pair is left.
+
+    Speed: the largest graded run trains on about 130,000 characters (vocab_size 500) and
+    allows 60 s. Count pairs over the table of distinct pre-tokens and their counts, not over
+    every occurrence in the text.
 
     Example:
         >>> vocab, merges = train_bpe("low low low lower lowest", 259)
@@ -155,6 +159,10 @@ class BPETokenizer:
     def encode(self, text: str) -> list[int]:
         """The ids of ``text``: special tokens whole, every other pre-token by BPE.
 
+        Speed: the grader encodes texts of up to 20,000 characters with GPT-2's 50,000
+        merges and allows 60 s per test. Look up the rank of each adjacent pair instead of
+        going through the whole list of merges for every pre-token.
+
         Example:
             >>> vocab = {i: bytes([i]) for i in range(256)} | {256: b"hi"}
             >>> BPETokenizer(vocab, [(b"h", b"i")]).encode("hi!")
@@ -177,4 +185,4 @@ class BPETokenizer:
             TypeError: if an id is not an int.
             ValueError: if an id is not in the vocabulary.
         """
-        raise NotImplementedError("BPETokenizer.decode is not implemented yet: join the ids' bytes and decode with errors='replace'; reject unknown ids")
+        raise NotImplementedError("BPETokenizer.decode is not implemented yet: join the ids' bytes and read them as UTF-8 (invalid bytes become U+FFFD); reject unknown ids")

@@ -150,6 +150,10 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list
     merged; among equal counts the lexicographically greatest pair (as a tuple of bytes) wins.
     Training stops early when no pair is left.
 
+    Speed: the largest graded run trains on about 130,000 characters (vocab_size 500) and
+    allows 60 s. Count pairs over the table of distinct pre-tokens and their counts, not over
+    every occurrence in the text.
+
     Example:
         >>> vocab, merges = train_bpe("low low low lower lowest", 259)
         >>> merges     # (l, o) and (o, w) both occur 5 times: the greater, (o, w), goes first
@@ -277,6 +281,10 @@ class BPETokenizer:
 
     def encode(self, text: str) -> list[int]:
         """The ids of ``text``: special tokens whole, every other pre-token by BPE.
+
+        Speed: the grader encodes texts of up to 20,000 characters with GPT-2's 50,000
+        merges and allows 60 s per test. Look up the rank of each adjacent pair instead of
+        going through the whole list of merges for every pre-token.
 
         Example:
             >>> vocab = {i: bytes([i]) for i in range(256)} | {256: b"hi"}

@@ -1,0 +1,92 @@
+"""Helpers that keep the grader's one-line messages exact and fair.
+
+- :func:`fail` raises an assertion whose hint replaces the test's own hint (or removes it)
+  when a test checks more than one thing: a hint must belong to the mistake it follows.
+- :func:`raises` checks that a bad input raises the documented error, and says which input
+  did not.
+- :func:`describe` names a value's type the way a learner thinks of it ("a numpy array of
+  int64, shape (3,)"), for lines about types instead of numpy's "truth value is ambiguous".
+- :func:`numbers` shows two numbers with just enough digits to see where they differ, and
+  the tolerance, so a line never reads "got -0.385035, expected -0.385035".
+- :func:`tolerance_for` gives float32 results a float32-sized tolerance where the
+  docstring does not ask for float64.
+- :func:`int_list` turns a list, tuple or numpy array of integers into a list of Python ints,
+  or says what it got instead.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class GradingFailure(AssertionError):
+    """An assertion that may bring its own hint (None: the test's hint; "": no hint)."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+def fail(message: str, hint: str | None = None):
+    """Fail the test with ``message``; ``hint`` replaces the test's hint ("" shows none)."""
+    __tracebackhide__ = True
+    raise GradingFailure(message, hint)
+
+
+def raises(error: type[BaseException], call, what: str, hint: str | None = None):
+    """Call ``call()`` and fail unless it raises ``error`` ("{what} should raise ValueError, but returned ...")."""
+    __tracebackhide__ = True
+    try:
+        result = call()
+    except error:
+        return
+    fail(f"{what} should raise {error.__name__}, but returned {_short(result)}", hint)
+
+
+def describe(value) -> str:
+    """'a list of 3 ints', 'a numpy array of int64, shape (3,)', 'numpy.float32 0.5', 'a tuple'."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of {value.dtype}, shape {value.shape}"
+    if isinstance(value, np.generic):
+        return f"a numpy {type(value).__name__} ({value!r})"
+    if isinstance(value, (list, tuple)):
+        kinds = sorted({type(v).__name__ for v in value})
+        inner = f" of {'/'.join(kinds)}" if kinds and len(kinds) <= 3 else ""
+        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}{inner}"
+    module = type(value).__module__
+    prefix = "" if module == "builtins" else f"{module.split('.')[0]}."
+    return f"a {prefix}{type(value).__name__}"
+
+
+def tolerance_for(value, float64_tol: float, float32_tol: float = 1e-6) -> float:
+    """The tolerance a result deserves: ``float32_tol`` if it was computed in float32."""
+    dtype = getattr(value, "dtype", None)
+    return float32_tol if dtype is not None and dtype == np.float32 else float64_tol
+
+
+def numbers(got, expected, tol: float) -> str:
+    """'got -0.38503492, expected -0.38503496 (allowed difference 1e-09)', digits enough to differ."""
+    g, e = float(got), float(expected)
+    digits = 6
+    while digits < 17 and f"{g:.{digits}g}" == f"{e:.{digits}g}" and not (math.isnan(g) or math.isnan(e)):
+        digits += 1
+    kind = f" (numpy {type(got).__name__})" if isinstance(got, np.generic) else ""
+    return f"got {g:.{digits}g}{kind}, expected {e:.{digits}g} (allowed difference {tol:g})"
+
+
+def int_list(value, what: str) -> list[int]:
+    """``value`` as a list of Python ints (a numpy array of integers is fine); else a clear failure."""
+    __tracebackhide__ = True
+    items = value.tolist() if isinstance(value, np.ndarray) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool)
+                                                       for i in items):
+        fail(f"{what} should be a list of integers, got {describe(value)}: {_short(value)}")
+    return [int(i) for i in items]
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value.tolist() if isinstance(value, np.ndarray) else value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
