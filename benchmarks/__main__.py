@@ -81,6 +81,8 @@ def main() -> int:
     if not args.quick:
         print("running the site build and the grading run ...", flush=True)
         rows += project_rows()
+        print("running the grading benchmarks (limits, memory margin, a runaway loop) ...", flush=True)
+        rows += importlib.import_module("benchmarks.grading").run()
     width = max(len(r["name"]) for r in rows) if rows else 10
     print(f"\n{'benchmark':<{width}}  {'time':>10}  {'baseline':<34} {'ratio':>8}  {'target':<22} met")
     for r in rows:

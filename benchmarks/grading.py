@@ -2,8 +2,8 @@
 
     python -m benchmarks.grading
 
-- the full grading run on solutions/ with the grader's limits (a watchdog thread in the
-  grading process) beside the same run with the limits off ($GRADE_TIMEOUT=0,
+- the full grading run on solutions/ with the grader's limits (a timer-driven watchdog in
+  the grading process) beside the same run with the limits off ($GRADE_TIMEOUT=0,
   $GRADE_MEMORY_GB=0), alternated so that a busy machine slows both alike: target at most
   5 % slower;
 - the largest growth of the grading process's memory in any one test on solutions/ (the
