@@ -16,12 +16,15 @@ points) is drawn as an image inside the SVG, so a figure stays small; see :func:
 from __future__ import annotations
 
 import io
+import re
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 # A collection with more points than this is rasterised inside the SVG (see figure_svg).
 DENSE_POINTS = 1500
 RASTER_DPI = 200
+# The smallest text of a figure is drawn at least this large (in points) at the SVG's natural size.
+LEGIBLE_POINTS = 11.0
 
 
 def use_book_style() -> None:
@@ -56,7 +59,10 @@ def use_book_style() -> None:
 def figure_svg(fig) -> str:
     """The figure as SVG text. A collection with more than ``DENSE_POINTS`` points (a big
     scatter) is rasterised at ``RASTER_DPI`` inside the SVG, as images always are; axes, ticks
-    and text stay vector.
+    and text stay vector. A figure whose smallest text is under ``LEGIBLE_POINTS`` (8-point
+    tick labels, say) gets a larger natural size in proportion, so that the page shows it
+    larger: the site never shrinks a figure below 62% of its natural size (on a phone it
+    scrolls sideways instead), which keeps every label at 9 px or more.
 
     >>> import matplotlib; matplotlib.use("agg")
     >>> import matplotlib.pyplot as plt
@@ -64,6 +70,12 @@ def figure_svg(fig) -> str:
     >>> _ = ax.scatter(range(2000), range(2000))
     >>> svg = figure_svg(fig)
     >>> svg.startswith("<?xml") and "<image" in svg and "<text" in svg
+    True
+    >>> _ = ax.set_xticks([0, 1000], ["a", "b"], fontsize=8)   # 8-point labels: 11/8 larger
+    >>> svg = figure_svg(fig)
+    >>> natural = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg).group(1))
+    >>> drawn = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+    >>> abs(natural / drawn - 11 / 8) < 0.001
     True
     >>> plt.close(fig)
     """
@@ -73,7 +85,20 @@ def figure_svg(fig) -> str:
                 collection.set_rasterized(True)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", dpi=RASTER_DPI, bbox_inches="tight")
-    return buffer.getvalue()
+    svg = buffer.getvalue()
+    smallest = min((text.get_fontsize() for text in fig.findobj(_is_shown_text)), default=LEGIBLE_POINTS)
+    if smallest < LEGIBLE_POINTS:
+        grow = LEGIBLE_POINTS / smallest
+        size = lambda m: f'{m.group(1)}="{float(m.group(2)) * grow:.2f}pt"'  # noqa: E731
+        svg = re.sub(r"<svg\b[^>]*>", lambda tag: re.sub(r'\b(width|height)="([\d.]+)pt"', size, tag.group(0)),
+                     svg, count=1)
+    return svg
+
+
+def _is_shown_text(artist) -> bool:
+    from matplotlib.text import Text
+
+    return isinstance(artist, Text) and artist.get_visible() and bool(artist.get_text().strip())
 
 
 def _show_figures_as_svg() -> None:

@@ -9,7 +9,9 @@
    it is removed, with thebe's own files, since nothing here can launch a kernel.
 3. Long inline code (a test name, a dotted path) gets line-break opportunities (``<wbr>``) after
    ``_ . / , ( = :``, so it wraps at those points on a narrow screen instead of running off
-   the page or being cut mid-word; copying it still gives the exact text.
+   the page or being cut mid-word; copying it still gives the exact text. The "Show code cell
+   source" toggle of a folded cell loses myst-nb's aria-label "Toggle hidden content", so its
+   accessible name is the text it shows (WCAG 2.5.3; axe: label-content-name-mismatch).
 4. After the build, every HTML and CSS file is scanned for anything the browser would load
    from another host (scripts, styles, images, fonts, frames). Each one is a warning, so a
    build with ``-W`` fails instead of publishing a page that breaks offline.
@@ -83,9 +85,10 @@ def _soft_breaks(html: str) -> str:
     return _LITERAL.sub(code, html)
 
 
-def _break_long_code(app, pagename, templatename, context, doctree):
+def _tidy_body(app, pagename, templatename, context, doctree):
     if "body" in context:
-        context["body"] = _soft_breaks(context["body"])
+        body = _soft_breaks(context["body"])
+        context["body"] = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
 def _report_remote_assets(app, exception):
@@ -109,6 +112,6 @@ def _report_remote_assets(app, exception):
 def setup(app):
     app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme's buttons (501)
     app.connect("html-page-context", _drop_thebe, priority=900)
-    app.connect("html-page-context", _break_long_code)
+    app.connect("html-page-context", _tidy_body)
     app.connect("build-finished", _report_remote_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
