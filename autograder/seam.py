@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ("exercises", "solutions")
-CHAPTERS = ("tokenization", "static_embeddings", "contextual_embeddings", "semantic_geometry")
+CHAPTERS = ("tokenization", "static_embeddings", "contextual_embeddings", "semantic_geometry", "concepts")
 
 
 class ExerciseImportError(Exception):
