@@ -283,3 +283,49 @@ def test_vendored_runtime_is_the_npm_package_byte_for_byte():
     manifest = json.dumps(sorted(p.name for p in VENDOR.iterdir()))
     assert manifest == json.dumps(sorted(["LICENSE", "README.md", "ort-wasm-simd-threaded.mjs",
                                           "ort-wasm-simd-threaded.wasm", "ort.wasm.min.js"]))
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MiniLM from disk</title></head>
+<body><input id="q" aria-label="text"><p id="status" role="status"></p>
+<script>{js}</script>
+<script>
+window.loaded = null;
+document.getElementById("q").addEventListener("focus", () => {{
+  window.loaded = window.loaded || MiniLMBrowser.loadInPage("_static/minilm/", {{
+    onProgress: (done, total, label) => {{ document.getElementById("status").textContent = `${{label}} (${{done}}/${{total}})`; }} }});
+}}, {{ once: true }});
+</script></body></html>"""
+
+
+@pytest.mark.browser
+def test_loads_from_disk_in_chromium_without_file_access_flags(tmp_path):
+    """A reader's browser opening the page from disk: no --allow-file-access-from-files, so no
+    fetch or import() of a file URL. Everything must come by <script src>, data: and blob:."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    minilm_onnx.write_browser_assets(tmp_path / "_static" / "minilm")
+    (tmp_path / "index.html").write_text(PAGE.format(js=JS.read_text(encoding="utf-8")), encoding="utf-8")
+    text = "Since I started the pill I get headaches all the time."
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        problems = []
+        page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("request", lambda r: r.url.startswith(("file:", "data:", "blob:")) or problems.append(f"request: {r.url}"))
+        page.goto((tmp_path / "index.html").as_uri(), wait_until="load")
+        before = page.evaluate("typeof ort")  # nothing heavy before the first focus
+        page.focus("#q")
+        vector = page.evaluate("async (t) => Array.from(await (await window.loaded).embed(t))", text)
+        status = page.inner_text("#status")
+        browser.close()
+    assert before == "undefined", "the runtime loaded before the reader focused the box"
+    assert not problems, problems
+    assert status.startswith("ready"), status
+    cos = float(np.array(vector) @ minilm_onnx.embed([text])[0])
+    assert len(vector) == 384 and cos > 0.9999, f"Chromium's vector differs from Python's: cosine {cos:.6f}"
