@@ -259,6 +259,7 @@ def test_asset_scripts_give_back_their_bytes(tmp_path):
     written = minilm_onnx.write_browser_assets(tmp_path)
     assert sorted(written) == sorted(minilm_onnx.BROWSER_FILES)
     assert (tmp_path / "ort.wasm.min.js").read_bytes() == (VENDOR / "ort.wasm.min.js").read_bytes()
+    assert (tmp_path / "LICENSE-onnxruntime-web.txt").read_bytes() == (VENDOR / "LICENSE").read_bytes()
     sources = {"ort-wasm-simd-threaded.mjs.js": VENDOR / "ort-wasm-simd-threaded.mjs",
                "ort-wasm-simd-threaded.wasm.js": VENDOR / "ort-wasm-simd-threaded.wasm",
                "vocab.txt.js": assets.minilm_path() / "vocab.txt", "minilm-int8.onnx.js": minilm_onnx.model_file()}

@@ -271,7 +271,7 @@ def embed(texts, batch_size: int = 32) -> np.ndarray:
 
 VENDORED_RUNTIME = Path(__file__).resolve().parents[1] / "book" / "_vendor" / "onnxruntime-web"
 BROWSER_FILES = ("ort.wasm.min.js", "ort-wasm-simd-threaded.mjs.js", "ort-wasm-simd-threaded.wasm.js",
-                 "vocab.txt.js", "minilm-int8.onnx.js")
+                 "vocab.txt.js", "minilm-int8.onnx.js", "LICENSE-onnxruntime-web.txt")
 
 
 def asset_script(name: str, data: bytes) -> str:
@@ -293,10 +293,10 @@ def asset_script(name: str, data: bytes) -> str:
 def write_browser_assets(folder, runtime: Path = VENDORED_RUNTIME) -> dict[str, int]:
     """Write the files ``MiniLMBrowser.loadInPage`` loads into ``folder``; returns name -> bytes.
 
-    ``ort.wasm.min.js`` is copied from the vendored runtime as it is; its Emscripten loader and
-    ``.wasm``, the vocabulary and the int8 model become asset scripts (:func:`asset_script`).
-    The scripts are cached beside the model, keyed by their sources' SHA-256, so a rebuild
-    only copies them.
+    ``ort.wasm.min.js`` is copied from the vendored runtime as it is, with its licence as
+    ``LICENSE-onnxruntime-web.txt``; its Emscripten loader and ``.wasm``, the vocabulary and
+    the int8 model become asset scripts (:func:`asset_script`), cached beside the model and
+    keyed by their sources' SHA-256, so a rebuild only copies them.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -306,7 +306,8 @@ def write_browser_assets(folder, runtime: Path = VENDORED_RUNTIME) -> dict[str, 
         "vocab.txt": assets.minilm_path() / "vocab.txt",
         FILE_NAME: model_file(),
     }
-    missing = [str(p) for p in [runtime / "ort.wasm.min.js", *sources.values()] if not p.exists()]
+    copies = {"ort.wasm.min.js": runtime / "ort.wasm.min.js", "LICENSE-onnxruntime-web.txt": runtime / "LICENSE"}
+    missing = [str(p) for p in [*copies.values(), *sources.values()] if not p.exists()]
     if missing:
         raise FileNotFoundError(f"missing {missing}; the runtime is vendored by scripts/vendor_onnxruntime_web.py")
     cache = assets.cache_dir("minilm-onnx", "browser")
@@ -321,9 +322,10 @@ def write_browser_assets(folder, runtime: Path = VENDORED_RUNTIME) -> dict[str, 
         target = folder / f"{name}.js"
         target.write_bytes(cached.read_bytes())
         written[target.name] = target.stat().st_size
-    target = folder / "ort.wasm.min.js"
-    target.write_bytes((runtime / "ort.wasm.min.js").read_bytes())
-    written[target.name] = target.stat().st_size
+    for name, source in copies.items():
+        target = folder / name
+        target.write_bytes(source.read_bytes())
+        written[name] = target.stat().st_size
     return written
 
 
