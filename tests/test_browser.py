@@ -100,7 +100,8 @@ def _open(browser, url: str, dark: bool = False, viewport: dict | None = None, *
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
                                   color_scheme="dark" if dark else "light", **context_options)
     page = context.new_page()
-    page.problems = []
+    page.problems, page.requested = [], []
+    page.on("request", lambda req: page.requested.append(req.url))
     page.on("console", lambda msg: msg.type == "error" and page.problems.append(f"console: {msg.text}"))
     page.on("pageerror", lambda err: page.problems.append(f"page error: {err}"))
     page.on("request", lambda req: req.url.startswith(LOCAL_SCHEMES)
@@ -140,6 +141,9 @@ def test_page_in_chromium(site, browser, name):
     dark.screenshot(path=str(SCREENSHOTS / f"{slug}-dark.png"), full_page=False)
     result += [f"(dark mode) {v}" for v in _axe(dark)]
     light_frames = dark.evaluate(LIGHT_FRAMES)
+    # the site's icons come from the subset of the icon font (book/_ext/icon_font.py); the full
+    # font is fetched only for an icon the subset lacks
+    full_font = [u for u in page.requested + dark.requested if u.split("?")[0].endswith("fa-solid-900.woff2")]
     problems += dark.problems
     dark.context.close()
 
@@ -147,6 +151,7 @@ def test_page_in_chromium(site, browser, name):
     assert not broken_images, f"{name}: images that did not load: {broken_images}"
     assert not result, f"{name}: accessibility violations:\n" + "\n".join(result)
     assert not light_frames, f"{name}: HTML outputs with a light background in dark mode: {light_frames}"
+    assert not full_font, f"{name} needed an icon that is not in the icon-font subset (the full font was fetched)"
 
 
 # An HTML output (a table, a demo) whose own background is light while the page is dark.

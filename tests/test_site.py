@@ -74,6 +74,10 @@ def test_pages_load_no_icon_script_no_maths_script_and_have_a_favicon(site):
     assert maths_pages >= 3, "the articles' formulas should be MathML"
     assert "searchindex.js" in (site / "search.html").read_text()
     assert (site / "_static" / "favicon.svg").exists()
+    subset = (site / "_static" / "icon-subset.css").read_text()
+    assert "U+F0C9" in subset and "U+F03A" in subset, "the menu and contents icons should be in the icon subset"
+    font = re.search(r'url\("([^"]+)"\)', subset).group(1)
+    assert (site / "_static" / font).stat().st_size < 20_000, "the icon subset should be a few KB"
 
 
 @slow

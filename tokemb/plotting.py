@@ -51,6 +51,9 @@ def use_book_style() -> None:
         "axes.spines.right": False,
         "axes.prop_cycle": cycler(color=PALETTE),
         "image.cmap": "viridis",
+        # an image (a heatmap) goes into the SVG at its own resolution and the browser scales it,
+        # cell edges kept sharp: far smaller than resampling it at RASTER_DPI
+        "image.interpolation": "none",
         "legend.frameon": False,
     })
     _show_figures_as_svg()
