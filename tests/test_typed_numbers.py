@@ -70,11 +70,9 @@ ALLOWED: list[tuple[str, str, str]] = [
     ("exercise.md", "inputs longer than 256 word pieces", "MiniLM's maximum input as its model card states it"),
     ("semantic_geometry.md", "would appear about 5 times", "with k = 5 the mean k-occurrence is exactly k (a definition)"),
     ("semantic_geometry.md", "in about 100 languages", "multilingual-e5-small's coverage as its model card states it"),
-    ("semantic_geometry.md", "queries with 5 neighbours", "k = 5 is the evaluation's setting (P@5), not a measurement"),
-    ("semantic_geometry.md", "cannot be recalled in 5 neighbours", "k = 5 is the evaluation's setting (R@5)"),
     ("demo_analogy_explorer.md", "true rank in 50 dimensions", "the width of GloVe 6B 50d, the model's name"),
     ("demo_tokenizer_playground.md", "from raw bytes to 1,000 merges", "the size the demo's BPE is trained to, a setting"),
-    ("demo_tokenizer_playground.md", "the slider at 0, 10 and 100", "the slider positions the page's test checks, settings"),
+    ("demo_tokenizer_playground.md", "the slider at 0, 10 and 100 merges", "the slider positions the page's test checks, settings"),
 ]
 
 
