@@ -60,7 +60,7 @@ def use_book_style() -> None:
 
 
 def figure_svg(fig) -> str:
-    """The figure as SVG text. A collection with more than ``DENSE_POINTS`` points (a big
+    r"""The figure as SVG text. A collection with more than ``DENSE_POINTS`` points (a big
     scatter) is rasterised at ``RASTER_DPI`` inside the SVG, as images always are; axes, ticks
     and text stay vector. A figure whose smallest text is under ``LEGIBLE_POINTS`` (8-point
     tick labels, say) gets a larger natural size in proportion, so that the page shows it
