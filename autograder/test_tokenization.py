@@ -1,4 +1,5 @@
-"""Grading: tokenization (GPT-2's pre-tokenizer, byte-level BPE training, encode and decode).
+"""Grading: tokenization (GPT-2's pre-tokenizer, byte-level BPE training, how a word splits,
+encode, encode_iterable and decode, and GPT-2's file format).
 
     pytest autograder/test_tokenization.py
 
@@ -10,17 +11,22 @@ References, all independent of the reference solution:
 - for training, a deliberately slow trainer (``autograder/bpe_reference.py``) (recount every pair before every
   merge, the documented tie rule) on the first 3,000 characters of the Lee corpus, and the
   merges Stanford CS336's reference trainer produced on its ``corpus.en`` (vocab_size 500,
-  ``<|endoftext|>``), vendored with its MIT licence in ``autograder/fixtures/bpe-reference/``.
-The whole file runs in about 10 s on the reference solution.
+  ``<|endoftext|>``), vendored with its MIT licence in ``autograder/fixtures/bpe-reference/``;
+- for how a word splits, the grader's own walk through the merges (lowest rank first, every
+  occurrence at once, as GPT-2's encoder does) and tiktoken's tokens of the word;
+- for files saved in GPT-2's format, Hugging Face ``tokenizers`` reading them (checked first to
+  give tiktoken's ids on GPT-2's own files).
+The whole file runs in about 5 s on the reference solution.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 
 import pytest
 
-from autograder.bpe_reference import count_after, reference_merges
+from autograder.bpe_reference import apply_merge, count_after, reference_merges
 from autograder.feedback import describe, fail, raises
 from autograder.seam import chapter
 from tokemb import assets
@@ -256,6 +262,171 @@ def test_train_bpe_bad_input():
     raises(TypeError, lambda: train(b"hello", 300), "train_bpe(b'hello', 300) (bytes, not a str)")
 
 
+# --------------------------------------------------------------------------- how a word splits
+
+def _bytes_vocab(*tokens: bytes) -> dict:
+    """The 256 single bytes (ids 0-255), then ``tokens`` from id 256 on."""
+    return {i: bytes([i]) for i in range(256)} | {256 + k: t for k, t in enumerate(tokens)}
+
+
+def _steps(got, what: str) -> list[tuple]:
+    """The steps as a list of tuples of bytes (lists are accepted too), or a failure naming what came back."""
+    __tracebackhide__ = True
+    if not isinstance(got, (list, tuple)) or not all(
+            isinstance(step, (list, tuple)) and all(isinstance(p, bytes) for p in step) for step in got):
+        fail(f"{what} returned {describe(got)}; explain_split returns a list of steps, each a tuple of bytes",
+             hint="")
+    return [tuple(step) for step in got]
+
+
+def _first_only(word: tuple, pair: tuple) -> tuple:
+    """``word`` with only the first occurrence of ``pair`` merged (a plausible mistake)."""
+    for i in range(len(word) - 1):
+        if (word[i], word[i + 1]) == pair:
+            return word[:i] + (word[i] + word[i + 1],) + word[i + 2:]
+    return word
+
+
+def _step_problem(word: str, steps: list[tuple], rank: dict) -> tuple[str | None, str | None]:
+    """(what is wrong with ``steps`` first, the hint for that mistake), or (None, None).
+
+    The grader's own walk, independent of yours: start from the bytes; at each step the
+    adjacent pair with the lowest rank is merged at every place it occurs; stop when no
+    adjacent pair is a merge."""
+    first = tuple(bytes([b]) for b in word.encode("utf-8"))
+    if not steps or steps[0] != first:
+        return (f"{word!r}: the first step is {steps[0] if steps else 'missing'}, expected the word's "
+                f"{len(first)} UTF-8 bytes {first}"), "the first step is the word's UTF-8 bytes, one piece per byte"
+    for i in range(1, len(steps) + 1):
+        before = steps[i - 1]
+        present = [p for p in zip(before, before[1:]) if p in rank]
+        if not present:
+            if i < len(steps):
+                return f"{word!r}: no merge applies to step {i - 1} {before}, yet step {i} follows", None
+            return None, None
+        pair = min(present, key=rank.__getitem__)
+        expected = apply_merge(before, *pair)
+        if i == len(steps):
+            return (f"{word!r}: the steps stop at {before}, but the merge {pair} (rank {rank[pair]}) "
+                    "still applies"), "go on until no adjacent pair is one of the merges"
+        if steps[i] != expected:
+            head = (f"{word!r}: step {i} should merge {pair} (rank {rank[pair]}, the lowest-rank pair in "
+                    f"step {i - 1}) at every place, giving {expected}; got {steps[i]}")
+            if steps[i] == _first_only(before, pair):
+                return head, "merge every occurrence of the pair in one step, as merge_pair does"
+            return head, None
+    return None, None
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="explain_split on a hand-worked word",
+                    hint="at each step merge the adjacent pair that comes first in merges (lowest rank), "
+                         "not the leftmost")
+def test_explain_split_hand_worked():
+    """Merges, in the order learned: (l,o), (lo,w), (" ",low), (e,r). In " lower" the pair (e,r)
+    is there from the start, but it is merged last because it was learned last:
+    " ",l,o,w,e,r -> (l,o) -> " ",lo,w,e,r -> (lo,w) -> " ",low,e,r -> (" ",low), rank 2, beats
+    (e,r), rank 3 -> " low",e,r -> (e,r) -> " low",er. No merge joins " low" and "er": 5 steps.
+    Merging left to right instead would join (e,r) before (" ",low)."""
+    vocab = _bytes_vocab(b"lo", b"low", b" low", b"er")
+    merges = [(b"l", b"o"), (b"lo", b"w"), (b" ", b"low"), (b"e", b"r")]
+    got = _steps(_tok().explain_split(" lower", vocab, merges), "explain_split(' lower', ...)")
+    expected = [(b" ", b"l", b"o", b"w", b"e", b"r"), (b" ", b"lo", b"w", b"e", b"r"), (b" ", b"low", b"e", b"r"),
+                (b" low", b"e", b"r"), (b" low", b"er")]
+    assert got == expected, f"explain_split(' lower', ...) gave {got}, expected {expected}"
+    got = _steps(_tok().explain_split("xyz", vocab, merges), "explain_split('xyz', ...)")
+    assert got == [(b"x", b"y", b"z")], f"no merge applies to 'xyz': expected one step [(b'x', b'y', b'z')], got {got}"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="explain_split looks for the lowest rank after every merge",
+                    hint="after each merge look again for the lowest-rank pair present: a merge can make a pair whose "
+                         "merge comes earlier in the list")
+def test_explain_split_lowest_rank_first():
+    """Merges [(ab,c), (a,b)]: in "abc" only (a,b) applies at first, which makes (ab,c), whose
+    rank 0 is lower: a -> ab,c -> abc, three steps. Going through the merges once in list order
+    checks (ab,c) before it exists and stops at ab,c."""
+    vocab = _bytes_vocab(b"ab", b"abc")
+    got = _steps(_tok().explain_split("abc", vocab, [(b"ab", b"c"), (b"a", b"b")]), "explain_split('abc', ...)")
+    expected = [(b"a", b"b", b"c"), (b"ab", b"c"), (b"abc",)]
+    if got == expected[:2]:
+        fail("explain_split('abc', ...) stopped at (b'ab', b'c'), but the merge (b'ab', b'c') (rank 0) applies "
+             "there: were the merges applied once each, in list order?")
+    assert got == expected, f"explain_split('abc', ...) gave {got}, expected {expected}"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="explain_split merges every occurrence in one step",
+                    hint="merge every occurrence of the pair in one step, as merge_pair does")
+def test_explain_split_every_occurrence():
+    """Merges [(a,n), (an,a), (b,an)]: in "banana" (a,n) occurs twice and both merge in one step:
+    b,an,an,a; then (an,a) -> b,an,ana; then (b,an) -> ban,ana. In "aaaa" with [(a,a)] the pair
+    merges left to right without overlap: aa,aa (and "aaa" gives aa,a)."""
+    tok = _tok()
+    vocab = _bytes_vocab(b"an", b"ana", b"ban")
+    got = _steps(tok.explain_split("banana", vocab, [(b"a", b"n"), (b"an", b"a"), (b"b", b"an")]),
+                 "explain_split('banana', ...)")
+    expected = [tuple(bytes([c]) for c in b"banana"), (b"b", b"an", b"an", b"a"), (b"b", b"an", b"ana"),
+                (b"ban", b"ana")]
+    assert got == expected, f"explain_split('banana', ...) gave {got}, expected {expected}"
+    vocab = _bytes_vocab(b"aa")
+    for word, last in (("aaaa", (b"aa", b"aa")), ("aaa", (b"aa", b"a"))):
+        got = _steps(tok.explain_split(word, vocab, [(b"a", b"a")]), f"explain_split({word!r}, ...)")
+        expected = [tuple(b"a" for _ in word), last]
+        assert got == expected, f"explain_split({word!r}, vocab, [(b'a', b'a')]) gave {got}, expected {expected}"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="explain_split starts from the UTF-8 bytes",
+                    hint="the first step is word.encode('utf-8'), one piece per byte, not one piece per character")
+def test_explain_split_starts_from_bytes():
+    """"é" is the two bytes C3 A9: with the merge (C3, A9) it takes two steps, C3,A9 then é.
+    "東" is three bytes with no merge between them: one step of three pieces."""
+    vocab = _bytes_vocab("é".encode())
+    got = _steps(_tok().explain_split("é", vocab, [(b"\xc3", b"\xa9")]), "explain_split('é', ...)")
+    expected = [(b"\xc3", b"\xa9"), (b"\xc3\xa9",)]
+    assert got == expected, f"explain_split('é', ...) gave {got}, expected {expected}"
+    got = _steps(_tok().explain_split("東", vocab, [(b"\xc3", b"\xa9")]), "explain_split('東', ...)")
+    expected = [(b"\xe6", b"\x9d", b"\xb1")]
+    assert got == expected, f"explain_split('東', ...) gave {got}, expected {expected}"
+
+
+SPLIT_WORDS = ["tokenization", " tokenization", " Mississippi", "banana", " naïve", "Grüße", "東京", " 🙂", "\n\n"]
+
+
+@pytest.mark.graded(points=3, mvu="tokenize", concept="explain_split with GPT-2's files ends in tiktoken's tokens",
+                    hint="start from the bytes; at each step merge the lowest-rank pair present, at every place; "
+                         "stop when no adjacent pair is a merge")
+def test_explain_split_gpt2_matches_tiktoken():
+    """With GPT-2's vocabulary and 50,000 merges, for words with and without a leading space and
+    with non-ASCII characters: the first step is the UTF-8 bytes; each next step is the step
+    before with its lowest-rank pair merged at every place (the grader walks the merges itself);
+    the last step's pieces are tiktoken ``gpt2``'s tokens of the word."""
+    vocab, merges = assets.gpt2_vocab_and_merges()
+    rank = {pair: r for r, pair in reversed(list(enumerate(merges)))}
+    enc = assets.tiktoken_encoding("gpt2")
+    for word in SPLIT_WORDS:
+        steps = _steps(_tok().explain_split(word, vocab, merges), f"explain_split({word!r}, *GPT-2's files)")
+        problem, hint = _step_problem(word, steps, rank)
+        if problem is not None:
+            fail(problem, hint)
+        tokens = tuple(enc.decode_single_token_bytes(i) for i in enc.encode_ordinary(word))
+        assert steps[-1] == tokens, f"{word!r}: the last step is {steps[-1]}, tiktoken's gpt2 tokens are {tokens}"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="explain_split rejects bad input",
+                    hint="a word is one non-empty pre-token given as a str; vocab is a dict id -> bytes; every piece "
+                         "a merge makes must be in vocab")
+def test_explain_split_bad_input():
+    split = _tok().explain_split
+    vocab, merges = _bytes_vocab(b"hi"), [(b"h", b"i")]
+    raises(ValueError, lambda: split("", vocab, merges), "explain_split('', ...) (an empty word)")
+    raises(TypeError, lambda: split(b"hi", vocab, merges), "explain_split(b'hi', ...) (bytes, not a str)")
+    raises(TypeError, lambda: split(None, vocab, merges), "explain_split(None, ...)")
+    raises(ValueError, lambda: split("hi there", vocab, merges),
+           "explain_split('hi there', ...) (two pre-tokens, 'hi' and ' there': BPE splits each alone)")
+    raises(TypeError, lambda: split("hi", list(vocab.values()), merges),
+           "explain_split('hi', a list of tokens, ...) (vocab is a dict id -> bytes)")
+    raises(ValueError, lambda: split("hi", _bytes_vocab(), merges),
+           "explain_split('hi', the 256 bytes only, [(b'h', b'i')]) (the merge makes b'hi', which is not in vocab)")
+
+
 # --------------------------------------------------------------------------- encode / decode
 
 @pytest.mark.graded(points=2, mvu="tokenize", concept="encode applies merges by rank",
@@ -308,15 +479,19 @@ def test_encode_matches_tiktoken_gpt2(name):
     _compare_ids(got, expected, text, enc, name)
 
 
-def _compare_ids(got, expected, text, enc, name):
-    """The first differing id, what both ids stand for, and the text where it happens."""
+ENCODE_HINT = "pre-tokenize with GPT2_PATTERN, then merge the pair with the earliest merge until none applies"
+
+
+def _compare_ids(got, expected, text, enc, name, hint: str | None = ENCODE_HINT):
+    """The first differing id, what both ids stand for, and the text where it happens (``hint``:
+    the hint for a difference; None keeps the test's own)."""
     __tracebackhide__ = True
     for i, (g, e) in enumerate(zip(got, expected)):
         if g != e:
             g_bytes = enc.decode_single_token_bytes(g) if 0 <= g < enc.n_vocab else "not an id"
             fail(f"{name}: token #{i} is id {g} ({g_bytes!r}), tiktoken gives {e} "
                  f"({enc.decode_single_token_bytes(e)!r}); the text there: {_near(text, expected[:i], enc)}",
-                 hint="pre-tokenize with GPT2_PATTERN, then merge the pair with the earliest merge until none applies")
+                 hint=hint)
     assert len(got) == len(expected), f"{name}: {len(got)} ids, tiktoken gives {len(expected)}"
 
 
@@ -381,3 +556,187 @@ def test_tokenizer_bad_input():
     raises(TypeError, lambda: t.encode(None), "encode(None)")
     raises(ValueError, lambda: t.decode([50257]), "decode([50257]) (GPT-2's ids end at 50256)")
     raises(ValueError, lambda: t.decode([-1]), "decode([-1])")
+
+
+# --------------------------------------------------------------------------- encode_iterable
+
+def _chunks(text: str, size: int) -> list[str]:
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
+ITERABLE_CASES = {  # name -> the items given to encode_iterable (joined, they are the text encoded)
+    "lines of 'a\\n\\n\\nb'": lambda: ["a\n", "\n", "\n", "b"],
+    "lines of three articles with blank lines between":
+        lambda: "\n\n\n".join(assets.lee_corpus()[:3]).splitlines(keepends=True),
+    "lines of tinystories_sample.txt (with <|endoftext|>)":
+        lambda: _fixture_text("tinystories_sample.txt").splitlines(keepends=True),
+    "lines of spaces and digits": lambda: "  x = 12345.678   y\t\t=\n\n\n 3*(4+5)  \n  \n".splitlines(keepends=True),
+    "'x a\\n\\nb c' then '\\n'": lambda: ["x a\n\nb c", "\n"],  # "\n", "\n" inside one item; never "\n\n"
+    "contractions, 3 characters at a time": lambda: _chunks("I'll've it's we'RE you'll they'd", 3),
+    "mixed scripts, one character at a time": lambda: list(MIXED + EOT + "the end\n\n" + EOT),
+}
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="encode_iterable gives the ids of the joined text",
+                    hint="hold back the last two pre-tokens of the buffer (and the start of a special token) for the "
+                         "next line; encode each pre-token you yield on its own")
+@pytest.mark.parametrize("case", list(ITERABLE_CASES))
+def test_encode_iterable_matches_encode(case):
+    """The items, joined, encoded by tiktoken ``gpt2`` (special tokens allowed), are the expected
+    ids; your GPT-2 ``BPETokenizer.encode_iterable`` must yield exactly those. Encoding each item
+    alone gives other ids wherever a pre-token runs across two items ("\\n" + "\\n" is one token,
+    "\\n\\n"; "'l" + "l" makes "'ll")."""
+    items = ITERABLE_CASES[case]()
+    text = "".join(items)
+    enc = assets.tiktoken_encoding("gpt2")
+    expected = enc.encode(text, allowed_special={EOT})
+    tok = _gpt2_tokenizer()
+    result = tok.encode_iterable(iter(items))
+    if isinstance(result, (list, tuple)):
+        fail(f"encode_iterable returned {describe(result)}; it must be a generator that yields ids as it reads "
+             "(use yield)", hint="")
+    got = _ids(list(result), f"encode_iterable on {case}")
+    if got != expected and got == [i for item in items for i in tok.encode(item)]:
+        fail(f"{case}: these are the ids of each item encoded alone, not of the joined text "
+             f"({len(got)} ids, tiktoken gives {len(expected)})",
+             hint="a pre-token can run across two lines: keep the last two pre-tokens for the next line")
+    _compare_ids(got, expected, text, enc, f"encode_iterable on {case}", hint=None)
+
+
+class _ReadTooFar(Exception):
+    """The endless source of lines below was read further ahead than a lazy encoder needs."""
+
+
+class _EndlessLines:
+    """An endless iterator of lines that counts how many were read and refuses to give more than ``limit``."""
+
+    def __init__(self, limit: int):
+        self.read, self.limit = 0, limit
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.read >= self.limit:
+            raise _ReadTooFar(f"read {self.read} lines")
+        self.read += 1
+        return f"Line {self.read} of a stream that never ends.\n"
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="encode_iterable is lazy",
+                    hint="a generator: for line in lines: ... yield; never join or list all the lines first")
+def test_encode_iterable_is_lazy():
+    """A byte-level tokenizer with no merges: each id is one byte, so the ids of the first 10
+    lines are their bytes. Reading an endless source, encode_iterable must yield those ids after
+    reading only a line or two more (it holds back the last pre-tokens), never the whole source."""
+    tok = _tok().BPETokenizer(_bytes_vocab(), [])
+    source = _EndlessLines(limit=200)
+    first_lines = "".join(f"Line {n} of a stream that never ends.\n" for n in range(1, 11))
+    try:
+        result = tok.encode_iterable(source)
+        got = list(itertools.islice(result, len(first_lines.encode())))
+    except _ReadTooFar:
+        fail(f"encode_iterable read {source.limit} lines of an endless source without yielding the ids of the "
+             "first ten: it must yield while it reads, not after reading everything")
+    if iter(result) is not result:
+        fail(f"encode_iterable returned {describe(result)}, which is not an iterator: make it a generator (yield)")
+    assert got == list(first_lines.encode()), "the first ids of the endless source are not the bytes of its first lines"
+    assert source.read <= 13, (f"to yield the ids of the first 10 lines encode_iterable read {source.read} lines; "
+                               "it should read only a line or two ahead")
+
+
+# --------------------------------------------------------------------------- save / from_files (provided)
+
+def _trained_tokenizer(n_merges: int = 60):
+    tok = _tok()
+    vocab, merges = tok.train_bpe(_lee_slice(), 256 + 1 + n_merges, special_tokens=[EOT])
+    return tok.BPETokenizer(vocab, merges, special_tokens=[EOT])
+
+
+SAVE_TEXTS = {"lee-article-3": "__lee__", "mixed-scripts-emoji": MIXED, "blank-lines": "a\n\n\nb",
+              "spaces-and-digits": "  x = 12345.678   y\t\t=\n\n\n 3*(4+5)  ", "contractions": "I'll've it's we'RE",
+              "special-token": f"The end.{EOT}Once upon a time{EOT}"}
+
+
+def _save_text(name: str) -> str:
+    return assets.lee_corpus()[3] if SAVE_TEXTS[name] == "__lee__" else SAVE_TEXTS[name]
+
+
+def _save(tokenizer, folder):
+    """``tokenizer.save(folder)``, or a failure saying what the provided save() needs from __init__."""
+    __tracebackhide__ = True
+    try:
+        return tokenizer.save(folder)
+    except AttributeError as err:
+        fail(f"the provided save() cannot read your tokenizer: {err}",
+             hint="keep vocab, merges and special_tokens as attributes in __init__: save() reads self.vocab and "
+                  "self.merges")
+
+
+@pytest.mark.graded(points=1, mvu="tokenize", concept="save and from_files give back the same tokenizer",
+                    hint="the provided save() writes self.vocab and self.merges: keep them in __init__ as given")
+def test_save_and_from_files_round_trip(tmp_path):
+    """A tokenizer trained on news, saved and read back with from_files, gives the same ids; the
+    GPT-2 tokenizer saved writes GPT-2's own encoder.json and vocab.bpe byte for byte, and
+    from_files on GPT-2's own files gives tiktoken's ids."""
+    tok = _tok()
+    trained = _trained_tokenizer()
+    paths = _save(trained, tmp_path / "trained")
+    again = tok.BPETokenizer.from_files(tmp_path / "trained" / "vocab.json", tmp_path / "trained" / "merges.txt",
+                                        special_tokens=[EOT])
+    for name in SAVE_TEXTS:
+        text = _save_text(name)
+        before, after = trained.encode(text), again.encode(text)
+        assert before == after, f"{name}: ids change after save and from_files: {before[:12]} -> {after[:12]}"
+    assert [p.name for p in paths] == ["vocab.json", "merges.txt"], f"save returned {paths}"
+    gpt2_files = assets.gpt2_bpe_files()
+    saved = _save(_gpt2_tokenizer(), tmp_path / "gpt2")
+    for mine, theirs in zip(saved, gpt2_files):
+        assert mine.read_bytes() == theirs.read_bytes(), \
+            f"save of GPT-2's tokenizer: {mine.name} differs from GPT-2's {theirs.name} (does __init__ keep " \
+            "self.vocab and self.merges as given?)"
+    text = _save_text("lee-article-3") + EOT + MIXED
+    got = _ids(tok.BPETokenizer.from_files(*gpt2_files, special_tokens=[EOT]).encode(text), "from_files(GPT-2)")
+    enc = assets.tiktoken_encoding("gpt2")
+    _compare_ids(got, enc.encode(text, allowed_special={EOT}), text, enc, "from_files(GPT-2's files)")
+
+
+def _hf_tokenizer(vocab_path, merges_path, special_tokens=()):
+    """Hugging Face ``tokenizers``: a BPE model read from the two files, GPT-2's byte-level pre-tokenizer, decoder."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    hf = Tokenizer(models.BPE.from_file(str(vocab_path), str(merges_path)))
+    hf.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    hf.decoder = decoders.ByteLevel()
+    hf.add_special_tokens(list(special_tokens))
+    return hf
+
+
+@functools.cache
+def _hf_reproduces_tiktoken() -> bool:
+    """The grader's own check that the reference is sound: loaded this way, GPT-2's files give tiktoken's ids."""
+    hf = _hf_tokenizer(*assets.gpt2_bpe_files(), special_tokens=[EOT])
+    enc = assets.tiktoken_encoding("gpt2")
+    return all(hf.encode(_save_text(n)).ids == enc.encode(_save_text(n), allowed_special={EOT}) for n in SAVE_TEXTS)
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="Hugging Face tokenizers reads your files and agrees",
+                    hint="encode must merge, in each pre-token, the pair with the lowest rank until none applies")
+def test_saved_files_give_hf_tokenizers_ids(tmp_path):
+    """Your tokenizer trained on news, saved in GPT-2's format, loaded by Hugging Face ``tokenizers``
+    (``models.BPE.from_file`` with the ``ByteLevel`` pre-tokenizer, the way GPT-2 is loaded): its
+    ids are the reference for your ``encode`` on varied texts. (Loaded the same way, GPT-2's own
+    files give exactly tiktoken's ids; the grader checks that first.)"""
+    assert _hf_reproduces_tiktoken(), "grader check failed: tokenizers no longer reproduces tiktoken on GPT-2's files"
+    trained = _trained_tokenizer()
+    hf = _hf_tokenizer(*_save(trained, tmp_path), special_tokens=[EOT])
+    vocab = trained.vocab
+    for name in SAVE_TEXTS:
+        text = _save_text(name)
+        expected = hf.encode(text).ids
+        got = _ids(trained.encode(text), f"encode of {name}")
+        for i, (g, e) in enumerate(zip(got, expected)):
+            if g != e:
+                fail(f"{name}: token #{i} is id {g} ({vocab.get(g)!r}), Hugging Face tokenizers gives {e} "
+                     f"({vocab.get(e)!r}) with the same vocabulary and merges")
+        assert len(got) == len(expected), f"{name}: {len(got)} ids, Hugging Face tokenizers gives {len(expected)}"

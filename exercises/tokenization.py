@@ -4,21 +4,32 @@ A ladder, in this order: split text into pre-tokens with GPT-2's regex (special 
 come out whole); count adjacent pairs of symbols over a table of pre-token counts; merge
 one pair inside one pre-token; choose the pair to merge next (the most frequent; among
 equal counts the lexicographically greatest pair, compared as a tuple of bytes); train a
-BPE vocabulary; and a tokenizer that encodes text to ids and decodes ids to text. Built
-from GPT-2's own vocabulary and merges, ``BPETokenizer`` gives exactly the ids of
+BPE vocabulary; show how one word splits, merge by merge; and a tokenizer that encodes
+text to ids (all at once, or lazily from an iterable of lines) and decodes ids to text.
+Built from GPT-2's own vocabulary and merges, ``BPETokenizer`` gives exactly the ids of
 tiktoken's ``gpt2`` encoding.
 
 Symbols are ``bytes``: a pre-token starts as its UTF-8 bytes, one symbol per byte, so no
-text is ever unknown. Merges never cross a pre-token boundary, and special tokens such as
-``<|endoftext|>`` are never split and never merged. Left out on purpose: GPT-2's
-bytes-to-unicode printing trick (``tokemb.assets.gpt2_vocab_and_merges`` undoes it when
-it reads GPT-2's files) and any parallelism.
+text is ever unknown. A vocabulary is ``dict[int, bytes]`` (id -> token) and the merges
+are ``list[tuple[bytes, bytes]]`` in the order they were learned, as ``train_bpe`` returns
+them. Merges never cross a pre-token boundary, and special tokens such as
+``<|endoftext|>`` are never split and never merged.
+
+Provided, nothing to implement: ``BPETokenizer.save`` and ``BPETokenizer.from_files``,
+which write and read GPT-2's file format (``vocab.json`` and ``merges.txt``, each byte
+printed as a visible character), the files Hugging Face ``tokenizers`` also reads. Left
+out on purpose: any parallelism.
 
 Grade this chapter with:  pytest autograder/test_tokenization.py
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import regex  # noqa: F401  (the GPT-2 pattern needs \p{L}, which the re module lacks)
+
+from tokemb import assets
 
 # GPT-2's pre-tokenizer: contractions, optional space + letters, optional space + digits,
 # optional space + other symbols, runs of whitespace (leaving the last space to the next word).
@@ -124,6 +135,41 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list
     raise NotImplementedError("train_bpe is not implemented yet: start from the 256 bytes and the specials, then repeat: count pairs, pick best_pair, merge it in every word")
 
 
+def explain_split(word: str, vocab: dict, merges: list) -> list[tuple[bytes, ...]]:
+    """How BPE splits one word: its pieces before any merge, then after each merge that changes it.
+
+    ``word`` is one pre-token (one item of :func:`pretokenize`, such as ``" lowest"``);
+    ``vocab`` (``dict[int, bytes]``) and ``merges`` (``list[tuple[bytes, bytes]]``, in the
+    order learned) are what :func:`train_bpe` returns, or GPT-2's own from
+    ``tokemb.assets.gpt2_vocab_and_merges()``. The first step is the word's UTF-8 bytes, one
+    piece per byte. Each next step merges the adjacent pair that comes first in ``merges``
+    (the lowest *rank*) at every place it occurs, left to right, as :func:`merge_pair` does.
+    The last step comes when no adjacent pair is a merge: its pieces are the tokens
+    ``BPETokenizer.encode`` gives the word (with GPT-2's files, tiktoken's ``gpt2`` tokens).
+    Every piece of every step is an entry of ``vocab``.
+
+    Example:
+        >>> vocab, merges = train_bpe("low low low lower lowest", 259)
+        >>> for step in explain_split(" lowest", vocab, merges):
+        ...     print(step)
+        (b' ', b'l', b'o', b'w', b'e', b's', b't')
+        (b' ', b'l', b'ow', b'e', b's', b't')
+        (b' ', b'low', b'e', b's', b't')
+        (b' low', b'e', b's', b't')
+        >>> vocab = {i: bytes([i]) for i in range(256)} | {256: b"an", 257: b"ana"}
+        >>> explain_split("banana", vocab, [(b"a", b"n"), (b"an", b"a")])  # (a, n) twice in one step
+        [(b'b', b'a', b'n', b'a', b'n', b'a'), (b'b', b'an', b'an', b'a'), (b'b', b'an', b'ana')]
+
+    Raises:
+        TypeError: if ``word`` is not a str, ``vocab`` is not a dict of bytes, or ``merges``
+            is not a list (or tuple) of ``(bytes, bytes)`` tuples.
+        ValueError: if ``word`` is empty or more than one pre-token, or a piece (a byte of the
+            word, or what a merge makes) is not in ``vocab``.
+    """
+    raise NotImplementedError("explain_split is not implemented yet: start from the word's bytes, then repeatedly "
+                              "merge_pair the adjacent pair that comes first in merges, keeping every step")
+
+
 class BPETokenizer:
     """Encode text to ids and decode ids to text with a byte-level BPE vocabulary and merges.
 
@@ -133,6 +179,10 @@ class BPETokenizer:
     To encode, each pre-token starts as its bytes and the pair with the earliest merge is
     merged, again and again, until no merge applies. With GPT-2's vocabulary and merges
     (``tokemb.assets.gpt2_vocab_and_merges()``) the ids equal tiktoken's ``gpt2``.
+
+    The attributes ``vocab``, ``merges`` and ``special_tokens`` keep what was passed in (as a
+    dict, a list and a list): the provided :meth:`save` writes them to GPT-2's files, and
+    :meth:`from_files` reads such files back.
 
     Example:
         >>> vocab, merges = train_bpe("low low low lower lowest", 259)
@@ -148,13 +198,14 @@ class BPETokenizer:
     """
 
     def __init__(self, vocab: dict, merges: list, special_tokens=None):
-        """Keep the vocabulary, rank the merges and prepare the special-token splitter.
+        """Keep the vocabulary, merges and special tokens, rank the merges, prepare the splitter.
 
         Example:
             >>> BPETokenizer({i: bytes([i]) for i in range(256)}, []).encode("hi")
             [104, 105]
         """
-        raise NotImplementedError("BPETokenizer.__init__ is not implemented yet: keep vocab, an inverse map bytes -> id, and each merge's rank")
+        raise NotImplementedError("BPETokenizer.__init__ is not implemented yet: keep vocab, merges and special_tokens "
+                                  "as attributes (save() reads them), a map bytes -> id, and each merge's rank")
 
     def encode(self, text: str) -> list[int]:
         """The ids of ``text``: special tokens whole, every other pre-token by BPE.
@@ -173,6 +224,40 @@ class BPETokenizer:
         """
         raise NotImplementedError("BPETokenizer.encode is not implemented yet: split with pretokenize, then in each pre-token merge the lowest-rank pair until none applies")
 
+    def encode_iterable(self, lines):
+        """Yield the ids of ``"".join(lines)``, reading ``lines`` one at a time (a generator).
+
+        ``lines`` is any iterable of str: a list, a generator, or a text file (whose lines keep
+        their ``"\\n"``). The ids are exactly those of ``encode("".join(lines))``, yet only about
+        one line is held in memory, so a file larger than memory can be encoded. Encoding line
+        by line would give other ids: a pre-token can run across a line break (the pre-tokens of
+        ``"a\\n\\n\\nb"`` are ``"a"``, ``"\\n\\n"``, ``"\\n"``, ``"b"``, and ``"\\n\\n"`` is one
+        GPT-2 token).
+
+        How: keep a buffer. Add the next line, pre-tokenize the buffer, yield the ids of every
+        pre-token but the last two (each pre-token encoded alone, as ``encode`` does; do not
+        pre-tokenize their joined text again) and keep those two for the next round, because
+        the next line can still change them: a buffer that ends in ``"\\n"`` may go on with
+        ``"\\n"`` (``"\\n\\n"`` is one pre-token), and one that ends in ``"'l"`` (two
+        pre-tokens, ``"'"`` and ``"l"``) with ``"l"`` (``"'ll"`` is one). Where the buffer ends
+        with the beginning of a special token (``"<|endo"``), keep that end too. At the end,
+        encode what is left.
+
+        Example:
+            >>> vocab = {i: bytes([i]) for i in range(256)} | {256: b"\\n\\n"}
+            >>> tok = BPETokenizer(vocab, [(b"\\n", b"\\n")])
+            >>> lines = ["a\\n", "\\n", "\\n", "b"]
+            >>> list(tok.encode_iterable(lines)), tok.encode("".join(lines))
+            ([97, 256, 10, 98], [97, 256, 10, 98])
+            >>> [tok.encode(line) for line in lines]   # line by line: other ids
+            [[97, 10], [10], [10], [98]]
+
+        Raises:
+            TypeError: if a line is not a str.
+        """
+        raise NotImplementedError("BPETokenizer.encode_iterable is not implemented yet: keep a buffer; after each "
+                                  "line yield the ids of all its pre-tokens but the last two, and keep those two")
+
     def decode(self, ids) -> str:
         """The text of ``ids``: their bytes joined and read as UTF-8 (invalid bytes become "�").
 
@@ -186,3 +271,92 @@ class BPETokenizer:
             ValueError: if an id is not in the vocabulary.
         """
         raise NotImplementedError("BPETokenizer.decode is not implemented yet: join the ids' bytes and read them as UTF-8 (invalid bytes become U+FFFD); reject unknown ids")
+
+    # ----------------------------------------------------------------------- provided
+
+    def save(self, directory) -> tuple[Path, Path]:
+        """Write ``vocab.json`` and ``merges.txt`` into ``directory`` in GPT-2's file format
+        (provided, nothing to implement); return the two paths.
+
+        GPT-2's files print every byte as a visible character
+        (``tokemb.assets.gpt2_bytes_to_unicode()``: the space byte is ``"Ġ"``, the newline
+        ``"Ċ"``). ``vocab.json`` maps each token, so printed, to its id; ``merges.txt`` starts
+        with the line ``#version: 0.2``, then has one merge per line, its two tokens printed the
+        same way and separated by a space. GPT-2's own ``encoder.json`` and ``vocab.bpe`` are
+        these two files, and Hugging Face ``tokenizers`` (``models.BPE.from_file``) and
+        ``transformers`` read them. Special tokens are saved as entries of the vocabulary; give
+        them again to :meth:`from_files`.
+
+        Example:
+            >>> import tempfile
+            >>> tok = BPETokenizer(*train_bpe("low low low lower lowest", 259))
+            >>> with tempfile.TemporaryDirectory() as folder:
+            ...     vocab_path, merges_path = tok.save(folder)
+            ...     print(merges_path.read_text(encoding="utf-8"), end="")
+            ...     print(BPETokenizer.from_files(vocab_path, merges_path).encode(" lowest"))
+            #version: 0.2
+            o w
+            l ow
+            Ġ low
+            [258, 101, 115, 116]
+
+        Raises:
+            ValueError: if two ids have the same bytes (``vocab.json`` gives each token one id).
+        """
+        char = assets.gpt2_bytes_to_unicode()  # byte -> its printable character
+
+        def printed(token: bytes) -> str:
+            return "".join(char[b] for b in token)
+
+        ids: dict[str, int] = {}  # printed token -> id
+        for i, token in sorted(self.vocab.items()):
+            if printed(token) in ids:
+                raise ValueError(f"ids {ids[printed(token)]} and {i} are both {token!r}; "
+                                 "vocab.json gives each token one id")
+            ids[printed(token)] = i
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        vocab_path, merges_path = folder / "vocab.json", folder / "merges.txt"
+        # One line, non-ASCII characters escaped: for GPT-2's vocabulary, its encoder.json byte for byte.
+        vocab_path.write_text(json.dumps(ids), encoding="utf-8")
+        lines = ["#version: 0.2"] + [f"{printed(a)} {printed(b)}" for a, b in self.merges]
+        merges_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return vocab_path, merges_path
+
+    @classmethod
+    def from_files(cls, vocab_path, merges_path, special_tokens=()):
+        """A tokenizer from a ``vocab.json`` and a ``merges.txt`` in GPT-2's file format
+        (provided, nothing to implement), as :meth:`save` writes them.
+
+        GPT-2's own files, ``tokemb.assets.gpt2_bpe_files()``, load this way too, and so do
+        the files of other byte-level BPE tokenizers (RoBERTa's, for instance). The first line
+        of ``merges.txt`` is skipped if it starts with ``#version``.
+
+        Example:
+            >>> tok = BPETokenizer.from_files(*assets.gpt2_bpe_files(), special_tokens=["<|endoftext|>"])
+            >>> tok.encode("Hello world<|endoftext|>")
+            [15496, 995, 50256]
+
+        Raises:
+            ValueError: if a token has a character that stands for no byte, or a line of
+                ``merges.txt`` is not two tokens separated by a space (and as the constructor does).
+        """
+        byte = {c: b for b, c in assets.gpt2_bytes_to_unicode().items()}  # printable character -> byte
+
+        def token(printed: str, where: str) -> bytes:
+            unknown = [c for c in printed if c not in byte]
+            if unknown:
+                raise ValueError(f"{where}: the token {printed!r} has {unknown[0]!r}, which stands for no byte")
+            return bytes(byte[c] for c in printed)
+
+        ids = json.loads(Path(vocab_path).read_text(encoding="utf-8"))
+        vocab = {i: token(printed, str(vocab_path)) for printed, i in ids.items()}
+        merges = []
+        for n, line in enumerate(Path(merges_path).read_text(encoding="utf-8").splitlines(), start=1):
+            if not line or (n == 1 and line.startswith("#version")):
+                continue
+            parts = line.split(" ")
+            if len(parts) != 2:
+                raise ValueError(f"{merges_path}, line {n}: expected two tokens separated by one space, got {line!r}")
+            merges.append((token(parts[0], f"{merges_path}, line {n}"), token(parts[1], f"{merges_path}, line {n}")))
+        return cls(vocab, merges, special_tokens)
