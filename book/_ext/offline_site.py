@@ -12,7 +12,12 @@
    the page or being cut mid-word; copying it still gives the exact text. The "Show code cell
    source" toggle of a folded cell loses myst-nb's aria-label "Toggle hidden content", so its
    accessible name is the text it shows (WCAG 2.5.3; axe: label-content-name-mismatch).
-4. After the build, every HTML and CSS file is scanned for anything the browser would load
+4. After the build, ``_static/minilm/`` gets what the review-search page's live search loads
+   on the first focus of its boxes: onnxruntime-web and the int8 MiniLM
+   (``tokemb.minilm_onnx.write_browser_assets``, cached) and every review with its vector
+   (``tokemb.demos.review_search.write_live_assets``). They are not in ``html_static_path``:
+   the model is a build product, never committed.
+5. After the build, every HTML and CSS file is scanned for anything the browser would load
    from another host (scripts, styles, images, fonts, frames). Each one is a warning, so a
    build with ``-W`` fails instead of publishing a page that breaks offline.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from sphinx.util import logging
@@ -109,9 +115,25 @@ def _report_remote_assets(app, exception):
                            type="offline", subtype="remote-asset")
 
 
+def _write_minilm_assets(app, exception):
+    """The live review search's files, in ``_static/minilm/`` of the built site."""
+    if exception is not None or app.builder.format != "html":
+        return
+    repo = str(Path(__file__).resolve().parents[2])  # tokemb and solutions, from this checkout
+    if repo not in sys.path:
+        sys.path.insert(0, repo)
+    from tokemb import minilm_onnx
+    from tokemb.demos import review_search
+
+    folder = Path(app.outdir) / "_static" / "minilm"
+    written = {**minilm_onnx.write_browser_assets(folder), **review_search.write_live_assets(folder)}
+    logger.info(f"live review search: {len(written)} files, {sum(written.values()) / 1e6:.1f} MB in {folder}")
+
+
 def setup(app):
     app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme's buttons (501)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _tidy_body)
+    app.connect("build-finished", _write_minilm_assets)
     app.connect("build-finished", _report_remote_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

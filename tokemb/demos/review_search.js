@@ -148,6 +148,159 @@ function reviewSearchMount(root, data) {
   show();
 }
 
+
+/* Your own text: all-MiniLM-L6-v2 runs in the page (minilm_browser.js, which the page inlines
+ * before this call, on onnxruntime-web). Nothing is loaded before a box of this demo gets the
+ * focus; then the runtime, the model, the vocabulary, the reviews and their int8 vectors come
+ * from the site's _static/minilm/ folder as classic scripts, which also work from disk.
+ * Exposes window.reviewSearch = {embed(text) -> Float32Array(384), search(text, k) -> [{index, score}]}
+ * (index in corpus order); both load the model first if needed.
+ */
+function minilmBase() {
+  // the site's _static/ folder, from the script tag Sphinx puts on every page
+  const tag = document.querySelector('script[src*="documentation_options.js"]');
+  if (tag) return tag.src.replace(/documentation_options\.js.*$/, "") + "minilm/";
+  const rootUrl = document.documentElement.dataset.content_root || "./";
+  return new URL(rootUrl + "_static/minilm/", document.baseURI).href;
+}
+
+function explainLoadError(err) {
+  const why = String((err && err.message) || err);
+  if (typeof WebAssembly === "undefined") return "This browser cannot run WebAssembly, which the model needs.";
+  if (typeof DecompressionStream === "undefined") return "This browser is too old to unpack the model (it lacks DecompressionStream).";
+  if (/could not load|did not define/.test(why)) {
+    return "The model's files were not found next to this page (" + why + "). They are written when the site is built; " +
+      "a copy of this page alone, without the site's _static folder, cannot run the model.";
+  }
+  return "The model could not start in this browser: " + why;
+}
+
+function reviewSearchLive(root, { k = 5 } = {}) {
+  const id = root.id || "review-search-live";
+  const base = minilmBase();
+  const engine = (typeof MiniLMBrowser !== "undefined") ? MiniLMBrowser : null;
+
+  root.appendChild(el("label", { for: id + "-q" }, "Search all reviews with your own words:"));
+  const query = el("input", { id: id + "-q", type: "search", autocomplete: "off", spellcheck: "false",
+                              placeholder: "e.g. the pill gave me headaches" });
+  root.appendChild(query);
+  const status = el("div", { class: "rs-status", role: "status", "aria-live": "polite" },
+                    "The model loads when you first click in a box.");
+  const bar = el("progress", { max: "1", value: "0", "aria-label": "loading the model", hidden: "" });
+  const statusText = el("span");
+  status.replaceChildren(bar, document.createTextNode(" "), statusText);
+  statusText.textContent = "The model loads when you first click in a box.";
+  root.appendChild(status);
+  const note = el("div", { class: "rs-note", "aria-live": "polite" });
+  root.appendChild(note);
+  const list = el("ol", { class: "rs-hits", "aria-live": "polite" });
+  root.appendChild(list);
+
+  const pair = el("div", { class: "rs-pair" });
+  pair.appendChild(el("label", { for: id + "-a" }, "Compare two sentences — first:"));
+  const first = el("input", { id: id + "-a", type: "text", autocomplete: "off", placeholder: "e.g. I could not sleep at all" });
+  pair.appendChild(first);
+  pair.appendChild(el("label", { for: id + "-b" }, "second:"));
+  const second = el("input", { id: id + "-b", type: "text", autocomplete: "off", placeholder: "e.g. insomnia every night" });
+  pair.appendChild(second);
+  const cosine = el("div", { class: "rs-cosine", "aria-live": "polite" });
+  pair.appendChild(cosine);
+  root.appendChild(pair);
+
+  let loading = null, reviews = null;
+  function load() {
+    if (loading) return loading;
+    loading = (async () => {
+      if (!engine) throw new Error("the embedding script is missing from the page");
+      bar.hidden = false;
+      const t0 = performance.now();
+      const progress = (done, total, label) => {
+        bar.max = total; bar.value = done;
+        statusText.textContent = done < total ? "Loading " + label + " (" + (done + 1) + " of " + total + ")…" : "";
+      };
+      const embedder = await engine.loadInPage(base, { onProgress: progress });
+      statusText.textContent = "Loading the reviews…";
+      const vectors = await engine.loadAsset(base + "review-vectors.i8.js", "review-vectors.i8");
+      const corpus = new Int8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+      reviews = JSON.parse(new TextDecoder().decode(await engine.loadAsset(base + "reviews.json.js", "reviews.json")));
+      const searcher = engine.createSearch(embedder, corpus, 384);
+      root.dataset.loadMs = String(Math.round(performance.now() - t0));
+      bar.hidden = true;
+      statusText.textContent = "The model is ready: it runs in your browser, on " + searcher.rows + " reviews.";
+      root.dataset.ready = "true";
+      return { embedder, searcher };
+    })();
+    loading.catch((err) => {
+      bar.hidden = true;
+      statusText.textContent = explainLoadError(err);
+      root.dataset.failed = "true";
+    });
+    return loading;
+  }
+
+  function describe(tokens, maxTokens) {
+    const parts = [];
+    if (tokens.truncated) {
+      parts.push("Your text was truncated: only the first " + (maxTokens - 2) +
+                 " word pieces are read, as the model itself does.");
+    }
+    if (tokens.unknown) {
+      parts.push(tokens.unknown + " of its " + tokens.pieces + " word pieces " + (tokens.unknown === 1 ? "is" : "are") +
+                 " unknown to the model ([UNK]): its vocabulary has no piece for " +
+                 (tokens.unknown === 1 ? "that character" : "those characters") + ".");
+    }
+    return parts.join(" ");
+  }
+
+  let latest = 0;
+  async function update() {
+    const ticket = ++latest, text = query.value;
+    let model;
+    try { model = await load(); } catch (err) { return; }
+    const tokens = model.embedder.tokenize(text);
+    const hits = await model.searcher.search(text, k);
+    if (ticket !== latest) return;  // a newer input is on its way: show only the latest
+    note.textContent = tokens.pieces === 0
+      ? (text.trim() ? "This text has no word the model can read (only spaces or control characters)." : "")
+      : describe(tokens, model.embedder.maxTokens);
+    list.replaceChildren();
+    for (const { index, score } of hits) {
+      const r = reviews[index];
+      const li = el("li");
+      li.appendChild(el("div", { class: "rs-meta" }, (r.condition || "no condition given") + " · cosine " + score.toFixed(3) + " · " + r.drug + " · #" + index));
+      li.appendChild(el("div", { class: "rs-text" }, shorten(r.text, 220)));
+      list.appendChild(li);
+    }
+  }
+
+  let latestPair = 0;
+  async function updatePair() {
+    const ticket = ++latestPair;
+    let model;
+    try { model = await load(); } catch (err) { return; }
+    const a = first.value, b = second.value;
+    const ta = model.embedder.tokenize(a), tb = model.embedder.tokenize(b);
+    if (!ta.pieces || !tb.pieces) { if (ticket === latestPair) cosine.textContent = "Type a sentence in each box."; return; }
+    const va = await model.embedder.embed(a), vb = await model.embedder.embed(b);
+    if (ticket !== latestPair) return;
+    let dot = 0;
+    for (let i = 0; i < va.length; i++) dot += va[i] * vb[i];
+    const notes = [describe(ta, model.embedder.maxTokens), describe(tb, model.embedder.maxTokens)].filter(Boolean);
+    cosine.textContent = "cosine " + dot.toFixed(3) + (notes.length ? " — " + notes.join(" ") : "");
+  }
+
+  root.addEventListener("focusin", () => { load(); }, { once: true });
+  query.addEventListener("input", update);
+  first.addEventListener("input", updatePair);
+  second.addEventListener("input", updatePair);
+
+  window.reviewSearch = {
+    embed: async (text) => (await load()).embedder.embed(text),
+    search: async (text, n = k) => (await load()).searcher.search(text, n),
+    load,
+  };
+}
+
 if (typeof module !== "undefined") {
-  module.exports = { decodeInt8, topK, precisionAtK, prepare, search, reviewSearchMount };
+  module.exports = { decodeInt8, topK, precisionAtK, prepare, search, reviewSearchMount, reviewSearchLive };
 }

@@ -130,3 +130,83 @@ reviewSearchMount(document.getElementById("{element_id}"),
                   JSON.parse(document.getElementById("{element_id}-data").textContent));
 </script>
 """
+
+
+# --------------------------------------------------------------------------- your own text, live
+# The page's second demo runs all-MiniLM-L6-v2 itself, in the reader's browser
+# (``tokemb/demos/minilm_browser.js`` on onnxruntime-web). Its files are written next to the
+# site's static files when the site is built (``book/_ext/offline_site.py``) and loaded only on
+# the first focus of its text boxes, so the page's first paint carries none of them.
+
+MINILM_JS_PATH = Path(__file__).with_name("minilm_browser.js")
+LIVE_FILES = ("review-vectors.i8.js", "reviews.json.js")
+
+
+@functools.cache
+def live_corpus() -> tuple[list[dict], np.ndarray]:
+    """All reviews (``tokemb.assets.drug_reviews()``, corpus order) and their MiniLM vectors
+    from ``SentenceTransformer.encode`` (float32, rows of length 1)."""
+    from solutions import semantic_geometry as sg
+
+    reviews = assets.drug_reviews()
+    rows = [{"drug": r.drug, "condition": r.condition, "text": r.text} for r in reviews]
+    return rows, sg.embed([r.text for r in reviews], "minilm")
+
+
+def write_live_assets(folder) -> dict[str, int]:
+    """Write the corpus files the live search loads into ``folder``: every review's MiniLM
+    vector as int8 (``review-vectors.i8``) and the reviews themselves (``reviews.json``), each
+    as an asset script (``minilm_onnx.asset_script``). Returns file name -> bytes."""
+    from tokemb import minilm_onnx
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows, vectors = live_corpus()
+    payloads = {
+        "review-vectors.i8": np.ascontiguousarray(quantise(vectors), dtype=np.int8).tobytes(),
+        "reviews.json": json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    }
+    written = {}
+    for name, data in payloads.items():
+        target = folder / f"{name}.js"
+        target.write_text(minilm_onnx.asset_script(name, data), encoding="ascii")
+        written[target.name] = target.stat().st_size
+    return written
+
+
+def live_html(element_id: str = "review-search-live") -> str:
+    """The live search's HTML: its boxes, styles and the engine inline; nothing is loaded until
+    a box gets the focus (then ``_static/minilm/``, see :func:`write_live_assets`).
+
+    It calls ``reviewSearchLive`` from ``review_search.js``, which :func:`page_html` puts on
+    the page: show it after that demo."""
+    engine = MINILM_JS_PATH.read_text(encoding="utf-8")
+    return f"""
+<div id="{element_id}" class="review-search rs-live"></div>
+<style>
+.rs-live {{ --rs-fg: var(--pst-color-text-base, #1a1a1a); --rs-muted: var(--pst-color-text-muted, #555);
+  --rs-bg: var(--pst-color-background, #fff); --rs-card: var(--pst-color-surface, #f5f5f5);
+  --rs-border: var(--pst-color-border, #ccc); color: var(--rs-fg); background: var(--rs-bg);
+  padding: 0.6em 0.8em; border-radius: 8px; }}
+.rs-live label {{ font-weight: 600; display: block; margin: 0.6em 0 0.2em; }}
+.rs-live input {{ width: 100%; max-width: 100%; box-sizing: border-box; padding: 0.35em; color: var(--rs-fg);
+  background: var(--rs-bg); border: 1px solid var(--rs-border); border-radius: 4px; font-size: 0.95em; }}
+.rs-live input:focus {{ outline: 3px solid var(--pst-color-primary, #0072B2); outline-offset: 1px; }}
+.rs-live .rs-status {{ font-size: 0.9em; color: var(--rs-muted); margin: 0.4em 0; }}
+.rs-live progress {{ width: 12em; max-width: 100%; vertical-align: middle; }}
+.rs-live .rs-note {{ font-size: 0.85em; color: var(--rs-muted); margin: 0.3em 0; }}
+.rs-live ol {{ padding-left: 1.4em; margin: 0.3em 0; }}
+.rs-live li {{ margin: 0.45em 0; }}
+.rs-live .rs-meta {{ font-size: 0.85em; color: var(--rs-muted); }}
+.rs-live .rs-text {{ font-size: 0.9em; }}
+.rs-live .rs-pair {{ background: var(--rs-card); border: 1px solid var(--rs-border); border-radius: 6px;
+  padding: 0.4em 0.8em 0.6em; margin-top: 1em; }}
+.rs-live .rs-cosine {{ font-weight: 600; margin-top: 0.4em; }}
+</style>
+<script>
+{engine}
+</script>
+<script>
+reviewSearchLive(document.getElementById("{element_id}"));
+</script>
+"""
