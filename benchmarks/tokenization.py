@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks import page_row
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT.parent / "shared" / "fixtures" / "bpe-reference" / "corpus.en"
+FIXTURE = ROOT / "autograder" / "fixtures" / "bpe-reference" / "corpus.en"  # vendored, MIT
 EOT = "<|endoftext|>"
 
 

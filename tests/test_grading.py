@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED_FIXTURES, run_grading
+from conftest import ROOT, run_grading
 
 from autograder.seam import CHAPTERS  # the one list of chapters, in ladder order
 TITLES = ["Tokenization", "Static embeddings", "Contextual embeddings", "Semantic geometry", "Concept questions"]
-
-
-def _allowed_skip(message: str) -> bool:
-    """The only skip allowed: an optional check whose external fixture is absent."""
-    return not SHARED_FIXTURES.exists() and "shared/fixtures" in message
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +59,7 @@ def test_every_chapter_is_graded(solutions_run):
 
 def test_solutions_pass_every_graded_test(solutions_run):
     bad = [c for c in solutions_run.cases if solutions_run.cases[c] in ("failed", "error")]
-    skipped = [c for c in solutions_run.with_outcome("skipped") if not _allowed_skip(solutions_run.messages[c])]
+    skipped = solutions_run.with_outcome("skipped")  # every point is graded on any clone: no skips
     assert not bad and not skipped, f"failed: {bad}\nskipped: {skipped}\n{solutions_run.output[-4000:]}"
     assert solutions_run.returncode == 0
     assert "All graded tests passed." in solutions_run.output
@@ -74,8 +69,7 @@ def test_untouched_stubs_fail_cleanly(stubs_run):
     assert stubs_run.cases, stubs_run.output[-3000:]
     assert not stubs_run.with_outcome("error"), stubs_run.output[-3000:]
     assert not stubs_run.with_outcome("passed"), f"tests that pass on empty stubs: {stubs_run.with_outcome('passed')}"
-    for case in stubs_run.with_outcome("skipped"):
-        assert _allowed_skip(stubs_run.messages[case]), f"{case} skipped: {stubs_run.messages[case]}"
+    assert not stubs_run.with_outcome("skipped"), f"skipped: {stubs_run.with_outcome('skipped')}"
     untouched = ("not implemented yet", "not answered yet")  # a stub function; a concept question left None
     vague = [c for c in stubs_run.with_outcome("failed") if not any(w in stubs_run.messages[c] for w in untouched)]
     assert not vague, f"every stub failure should say 'not implemented yet' or 'not answered yet': {vague}"
@@ -137,9 +131,8 @@ def test_a_broken_module_costs_only_its_chapter(tmp_path):
     tok = [c for c in run.cases if "test_tokenization" in c]
     static = [c for c in run.cases if "test_static_embeddings" in c]
     assert tok and static, run.output[-3000:]
-    # (in this copy ../shared is absent, so the optional fixture checks skip before importing)
     failed = [c for c in tok if run.cases[c] == "failed"]
-    assert failed and all(run.cases[c] == "failed" or "fixtures" in run.messages[c] for c in tok), run.output[-3000:]
+    assert failed and all(run.cases[c] == "failed" for c in tok), run.output[-3000:]
     assert all("exercises/tokenization.py could not be imported" in run.messages[c]
                and "SyntaxError" in run.messages[c] for c in failed)
     assert all(run.cases[c] in ("passed", "skipped") for c in static), run.output[-3000:]
