@@ -708,7 +708,7 @@ def _tfidf_vectors(corpus_texts, query_texts=None):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english").fit(corpus_texts)
-    Q = vec.transform(query_texts).toarray() if query_texts is not None else None
+    Q = vec.transform(query_texts).toarray() if query_texts else None
     return _with_empty_rows(vec.transform(corpus_texts).toarray(), Q)
 
 
