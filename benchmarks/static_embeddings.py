@@ -44,9 +44,9 @@ process.stdout.write(JSON.stringify({ worst }));
 
 
 def _demo_rows() -> list[dict]:
-    from tokemb.demos import analogy_explorer as ae
+    from demos import analogy_explorer as ae
 
-    from tokemb.demos import node, run_node
+    from demos import node, run_node
 
     if not node():
         return []

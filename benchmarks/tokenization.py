@@ -115,9 +115,9 @@ const fs = require("fs");
 
 def _demo_rows() -> list[dict]:
     from tokemb import assets
-    from tokemb.demos import tokenizer_playground as tp
+    from demos import tokenizer_playground as tp
 
-    from tokemb.demos import node, run_node
+    from demos import node, run_node
 
     if not node():
         return []

@@ -127,7 +127,7 @@ def _live_search_rows(browser, base: str) -> list[dict]:
     import numpy as np
 
     from solutions import semantic_geometry as sg
-    from tokemb.demos import review_search
+    from demos import review_search
 
     _, corpus = review_search.live_corpus()
     queries = [q["text"] for q in sg.load_queries() if q["language"] == "en"]

@@ -326,7 +326,7 @@ def test_tokenizer_playground_keeps_up_with_10000_characters(site, browser):
     slider step redraws only the trained BPE's row; a zero-width joiner is shown by name."""
     from solutions import tokenization as tk
     from tokemb import assets
-    from tokemb.demos import tokenizer_playground as tp
+    from demos import tokenizer_playground as tp
 
     family = "👨\u200d👩\u200d👧 "  # an emoji family: three people glued by zero-width joiners
     text = family + "\n\n".join(assets.lee_corpus()[40:])[:10_000 - len(family)]
@@ -365,7 +365,7 @@ def test_tokenizer_playground_keeps_up_with_10000_characters(site, browser):
 def test_analogy_explorer_answers_typed_input(site, browser):
     """Type france : paris :: italy : ? into the built page; its top answer is gensim's
     paris − france + italy on the page's vectors."""
-    from tokemb.demos import analogy_explorer as ae
+    from demos import analogy_explorer as ae
 
     expected = ae.keyed_vectors().most_similar(positive=["paris", "italy"], negative=["france"], topn=1)[0][0]
     page = _open(browser, (site / "book" / "demo_analogy_explorer.html").as_uri())

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from solutions import static_embeddings as se
-from tokemb.demos import analogy_explorer as ae
-from tokemb.demos import node, run_node
+from demos import analogy_explorer as ae
+from demos import node, run_node
 
 NODE = shutil.which("node") or "/usr/bin/node"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from solutions import semantic_geometry as sg
-from tokemb.demos import node, review_search, run_node
+from demos import node, review_search, run_node
 
 
 RUNNER = """

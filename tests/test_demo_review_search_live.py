@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from solutions import semantic_geometry as sg
-from tokemb.demos import review_search
+from demos import review_search
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -14,8 +14,8 @@ import regex
 
 from solutions import tokenization as tk
 from tokemb import assets
-from tokemb.demos import node, run_node
-from tokemb.demos import tokenizer_playground as tp
+from demos import node, run_node
+from demos import tokenizer_playground as tp
 
 
 TEXTS = [

@@ -11,12 +11,13 @@ import pkgutil
 import pytest
 
 import autograder
+import demos
 import tokemb
 
 # Modules that import something heavy at the top (torch, a browser) are still cheap to import
 # here: the suite loads those libraries anyway. Test modules are pytest's, not doctest's.
 MODULES = sorted(
-    name for package in (tokemb, autograder)
+    name for package in (tokemb, demos, autograder)
     for _, name, _ in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
     if not name.split(".")[-1].startswith(("test_", "conftest"))
 )

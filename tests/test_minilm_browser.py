@@ -1,4 +1,4 @@
-"""all-MiniLM-L6-v2 in JavaScript (tokemb/demos/minilm_browser.js) with the vendored onnxruntime-web,
+"""all-MiniLM-L6-v2 in JavaScript (demos/minilm_browser.js) with the vendored onnxruntime-web,
 run under Node and compared with Python: the same token ids as the model's own ``tokenizers``
 WordPiece, the same vectors as Python's onnxruntime on the same int8 file (and so
 SentenceTransformer's), the same neighbours as exact search. Also: the vendored runtime is the
@@ -20,9 +20,9 @@ import pytest
 
 from conftest import ROOT
 from tokemb import assets, minilm_onnx
-from tokemb.demos import node, quantise, run_node
+from demos import node, quantise, run_node
 
-JS = ROOT / "tokemb" / "demos" / "minilm_browser.js"
+JS = ROOT / "demos" / "minilm_browser.js"
 VENDOR = ROOT / "book" / "_vendor" / "onnxruntime-web"
 
 #: Many scripts, emoji, accents, control and format characters, long words, > 256 pieces.

@@ -12,7 +12,7 @@ compare it with ``SentenceTransformer.encode``:
    (``[batch, sequence, 384]``). ``token_type_ids`` is left out: a single sentence has type 0
    everywhere, and the model fills that in itself when it gets none. Pooling and
    normalisation stay *outside* the graph (:func:`mean_pool`, and the same few lines of
-   JavaScript in ``tokemb/demos/minilm_browser.js``), as the contextual-embeddings chapter
+   JavaScript in ``demos/minilm_browser.js``), as the contextual-embeddings chapter
    writes them; the graph is the plain transformer, and per query its output is only
    ``tokens x 384`` numbers.
 2. **Quantise** (:func:`quantise`), with ``onnxruntime.quantization``: every weight stored as

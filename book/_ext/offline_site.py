@@ -15,7 +15,7 @@
 4. After the build, ``_static/minilm/`` gets what the review-search page's live search loads
    on the first focus of its boxes: onnxruntime-web and the int8 MiniLM
    (``tokemb.minilm_onnx.write_browser_assets``, cached) and every review with its vector
-   (``tokemb.demos.review_search.write_live_assets``). They are not in ``html_static_path``:
+   (``demos.review_search.write_live_assets``). They are not in ``html_static_path``:
    the model is a build product, never committed.
 5. After the build, every HTML and CSS file is scanned for anything the browser would load
    from another host (scripts, styles, images, fonts, frames). Each one is a warning, so a
@@ -123,7 +123,7 @@ def _write_minilm_assets(app, exception):
     if repo not in sys.path:
         sys.path.insert(0, repo)
     from tokemb import minilm_onnx
-    from tokemb.demos import review_search
+    from demos import review_search
 
     folder = Path(app.outdir) / "_static" / "minilm"
     written = {**minilm_onnx.write_browser_assets(folder), **review_search.write_live_assets(folder)}

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from tokemb import assets
-from tokemb.demos import quantise
+from demos import quantise
 
 JS_PATH = Path(__file__).with_name("analogy_explorer.js")
 N_WORDS = 30_000

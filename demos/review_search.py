@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from tokemb import assets
-from tokemb.demos import quantise
+from demos import quantise
 
 JS_PATH = Path(__file__).with_name("review_search.js")
 MODEL_LABELS = {"minilm": "all-MiniLM-L6-v2", "e5": "multilingual-e5-small"}
@@ -134,7 +134,7 @@ reviewSearchMount(document.getElementById("{element_id}"),
 
 # --------------------------------------------------------------------------- your own text, live
 # The page's second demo runs all-MiniLM-L6-v2 itself, in the reader's browser
-# (``tokemb/demos/minilm_browser.js`` on onnxruntime-web). Its files are written next to the
+# (``demos/minilm_browser.js`` on onnxruntime-web). Its files are written next to the
 # site's static files when the site is built (``book/_ext/offline_site.py``) and loaded only on
 # the first focus of its text boxes, so the page's first paint carries none of them.
 
