@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import pytest
 
 from autograder import limits
-from autograder.seam import CHAPTERS, TARGETS, ExerciseImportError, install_import_guard, is_graded_file, relative
+from autograder.chapters import CHAPTERS, MVU_ITEMS, TITLES
+from autograder.seam import TARGETS, ExerciseImportError, install_import_guard, is_graded_file, relative
 
 PER_TEST_SECONDS = float(os.environ.get("GRADE_TIMEOUT", 60))
 # The reference solutions grow the grading process by well under 1 GB in any one test
@@ -36,20 +37,12 @@ PER_TEST_SECONDS = float(os.environ.get("GRADE_TIMEOUT", 60))
 # stops a runaway loop long before a laptop runs out of memory.
 MEMORY_GB = float(os.environ.get("GRADE_MEMORY_GB", 3))
 
-MVU_ITEMS = {
-    "tokenize": "Tokenize a sentence with BPE and explain how a word splits into tokens",
-    "static-vs-contextual": "Distinguish static from contextual embeddings",
-    "cosine": "Use cosine similarity, and explain why not Euclidean distance",
-    "model-choice": "Pick an embedding model for a task",
-}
-CHAPTER_TITLES = {  # in the order of the book: each chapter builds on the ones before it
-    "test_tokenization": "Tokenization",
-    "test_static_embeddings": "Static embeddings",
-    "test_contextual_embeddings": "Contextual embeddings",
-    "test_semantic_geometry": "Semantic geometry",
-    "test_concepts": "Concept questions",  # reasoning on real outputs, across all four chapters
-}
-assert [k.removeprefix("test_") for k in CHAPTER_TITLES] == list(CHAPTERS)
+# The plugin's state, kept in pytest's stash: one _Result per graded test (by nodeid), the
+# watchdog that enforces the limits (None: no limits), the test running now, and a test's limit.
+GRADES = pytest.StashKey[dict]()
+WATCHDOG = pytest.StashKey[object]()
+CURRENT = pytest.StashKey[object]()
+TIME_LIMIT = pytest.StashKey[float]()
 
 
 def pytest_addoption(parser):
@@ -63,14 +56,14 @@ def pytest_configure(config):
     if choice:
         os.environ["GRADE"] = choice
     config.addinivalue_line("markers", "graded(points, mvu, concept, hint): a graded test")
-    config._grades = {}  # nodeid -> _Result, one per graded test
+    config.stash[GRADES] = {}  # nodeid -> _Result, one per graded test
     install_import_guard()
     debugging = config.getoption("usepdb", False) or config.getoption("trace", False)
     watchdog = limits.Watchdog(int(MEMORY_GB * limits.GB), on_unresponsive=lambda msg: _give_up(config, msg))
     wanted = PER_TEST_SECONDS > 0 or MEMORY_GB > 0  # both 0: no limits at all (for measuring)
-    config._watchdog = watchdog if watchdog.enabled and wanted and not debugging else None
-    if config._watchdog is not None:
-        config._watchdog.start()
+    config.stash[WATCHDOG] = watchdog if watchdog.enabled and wanted and not debugging else None
+    if config.stash[WATCHDOG] is not None:
+        config.stash[WATCHDOG].start()
         if hasattr(config, "_env_timeout"):
             config._env_timeout = None  # the grader's own limits replace pytest-timeout's
     reporter = config.pluginmanager.getplugin("terminalreporter")
@@ -80,13 +73,13 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    if getattr(config, "_watchdog", None) is not None:
-        config._watchdog.stop()
+    if config.stash.get(WATCHDOG, None) is not None:
+        config.stash[WATCHDOG].stop()
 
 
 def pytest_report_header(config):
     what = f"grading {os.environ.get('GRADE', 'exercises')}/"
-    if getattr(config, "_watchdog", None) is None:
+    if config.stash.get(WATCHDOG, None) is None:
         return f"{what}: time limit {PER_TEST_SECONDS:g} s per test" if PER_TEST_SECONDS else f"{what}: no limits"
     return (f"{what}: limits per test {PER_TEST_SECONDS:g} s (a few tests allow more) and "
             f"{limits.gigabytes(MEMORY_GB * limits.GB)} of memory")
@@ -104,9 +97,19 @@ class _Result:
     kind: str = ""  # for a failure: stub / import / stopped / other
 
 
+def _chapter(item) -> str:
+    """The chapter of a test, ``tokenization`` for ``autograder/test_tokenization.py``."""
+    return item.module.__name__.split(".")[-1].removeprefix("test_")
+
+
 def _chapter_rank(item) -> int:
-    name = item.module.__name__.split(".")[-1]
-    return list(CHAPTER_TITLES).index(name) if name in CHAPTER_TITLES else len(CHAPTER_TITLES)
+    name = _chapter(item)
+    return CHAPTERS.index(name) if name in CHAPTERS else len(CHAPTERS)
+
+
+def _title(item) -> str:
+    """The chapter's title in the score report (the module's name for a file outside the ladder)."""
+    return TITLES.get(_chapter(item), item.module.__name__.split(".")[-1])
 
 
 def pytest_collection_modifyitems(config, items):
@@ -117,18 +120,18 @@ def pytest_collection_modifyitems(config, items):
                                     "autograder test must say what it is worth")
         if marker.kwargs.get("mvu") not in MVU_ITEMS:
             raise pytest.UsageError(f"{item.nodeid}: mvu must be one of {sorted(MVU_ITEMS)}")
-        item._grade_limit = float(marker.kwargs.get("timeout", PER_TEST_SECONDS))
-        if config._watchdog is None and item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(item._grade_limit))
+        item.stash[TIME_LIMIT] = float(marker.kwargs.get("timeout", PER_TEST_SECONDS))
+        if config.stash[WATCHDOG] is None and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(item.stash[TIME_LIMIT]))
     items.sort(key=_chapter_rank)  # run the chapters in the order of the book (stable inside each)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    watchdog = item.config._watchdog
-    item.config._current = item
+    watchdog = item.config.stash[WATCHDOG]
+    item.config.stash[CURRENT] = item
     if watchdog is not None:
-        watchdog.arm(item._grade_limit)
+        watchdog.arm(item.stash[TIME_LIMIT])
     try:
         yield
     finally:
@@ -209,7 +212,7 @@ def _why(excinfo) -> tuple[str, str | None]:
 def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     marker = item.get_closest_marker("graded")
-    grades = item.config._grades
+    grades = item.config.stash[GRADES]
     if report.when == "setup" and report.passed:
         return  # the call phase will decide
     if report.when == "teardown" and (report.passed or item.nodeid in grades):
@@ -217,8 +220,7 @@ def pytest_runtest_makereport(item, call):
             grades[item.nodeid].outcome, grades[item.nodeid].why = "failed", _why(call.excinfo)[0]
         return
     kw = marker.kwargs
-    module = item.module.__name__.split(".")[-1]
-    result = _Result(CHAPTER_TITLES.get(module, module), kw["mvu"], kw.get("points", 1),
+    result = _Result(_title(item), kw["mvu"], kw.get("points", 1),
                      kw.get("concept", item.name), kw.get("hint", ""))
     if report.skipped:
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr)
@@ -256,8 +258,9 @@ def pytest_sessionfinish(session, exitstatus):
     yield  # pytest prints its tracebacks and the "N failed, M passed" line first
     config = session.config
     reporter = config.pluginmanager.getplugin("terminalreporter")
-    if config._grades and reporter is not None:
-        _print_report(reporter, list(config._grades.values()))
+    grades = config.stash.get(GRADES, {})
+    if grades and reporter is not None:
+        _print_report(reporter, list(grades.values()))
 
 
 def _give_up(config, message: str) -> None:
@@ -268,13 +271,13 @@ def _give_up(config, message: str) -> None:
             capman.suspend_global_capture(in_=True)
     except Exception:  # noqa: BLE001
         pass
-    item = getattr(config, "_current", None)
-    results = list(config._grades.values())
-    if item is not None and item.nodeid not in config._grades:
+    item = config.stash.get(CURRENT, None)
+    grades = config.stash[GRADES]
+    results = list(grades.values())
+    if item is not None and item.nodeid not in grades:
         kw = item.get_closest_marker("graded").kwargs
-        module = item.module.__name__.split(".")[-1]
-        left = len(item.session.items) - len(config._grades) - 1
-        results.append(_Result(CHAPTER_TITLES.get(module, module), kw["mvu"], kw.get("points", 1),
+        left = len(item.session.items) - len(grades) - 1
+        results.append(_Result(_title(item), kw["mvu"], kw.get("points", 1),
                                kw.get("concept", item.name), "", "failed",
                                f"{message} (it did not stop when asked, so grading ends here; "
                                f"{left} more test{'s' if left != 1 else ''} did not run)", "stopped"))
@@ -312,7 +315,7 @@ def _print_report(tr, results):
     width = max(60, min(100, tr._tw.fullwidth)) - 1
     lines: list[str] = []
     out = lines.append
-    order = list(CHAPTER_TITLES.values())
+    order = list(TITLES.values())
     chapters = sorted({r.chapter for r in results}, key=lambda c: order.index(c) if c in order else len(order))
     earned = {c: sum(r.points for r in results if r.chapter == c and r.outcome == "passed") for c in chapters}
     possible = {c: sum(r.points for r in results if r.chapter == c and r.outcome != "skipped") for c in chapters}

@@ -24,9 +24,10 @@ import sys
 import traceback
 from pathlib import Path
 
+from autograder.chapters import CHAPTERS
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = ("exercises", "solutions")
-CHAPTERS = ("tokenization", "static_embeddings", "contextual_embeddings", "semantic_geometry", "concepts")
 
 
 class ExerciseImportError(Exception):
