@@ -24,33 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 ANALOGIES = [(["king", "woman"], ["man"]), (["paris", "italy"], ["france"]), (["walked", "swim"], ["walk"]),
              (["rupee", "japan"], ["india"]), (["bigger", "cold"], ["big"]), (["doctor", "woman"], ["man"])]
 
-RUNNER = """
-const ae = require(process.argv[2]);
-const fs = require("fs");
-const model = ae.loadModel(JSON.parse(fs.readFileSync(process.argv[3], "utf8")));
-const cases = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-let worst = 0;
-for (let round = 0; round < 3; round++) {
-  for (const [pos, neg] of cases) for (const method of ["3cosadd", "3cosmul"]) {
-    const t0 = process.hrtime.bigint();
-    const r = ae.solve(model, pos, neg, { k: 10, method, exclude: true });
-    ae.rankOf(model, r, "queen");
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (round > 0) worst = Math.max(worst, ms);   // round 0 warms the JIT up, as a page's first click does
-  }
-}
-process.stdout.write(JSON.stringify({ worst }));
-"""
-
 
 def _demo_rows() -> list[dict]:
     from demos import analogy_explorer as ae
-
-    from demos import node, run_node
+    from tests.node_runner import node, run_node
 
     if not node():
         return []
-    js_worst = run_node(RUNNER, ae.JS_PATH, ae.demo_data(), ANALOGIES)["worst"] / 1000
+    js_worst = run_node("analogy_explorer.mjs", ae.JS_PATH, ae.demo_data(), {"time": ANALOGIES})["worst"] / 1000
     kv = ae.keyed_vectors()
     worst = 0.0
     with warnings.catch_warnings():

@@ -7,25 +7,23 @@
  * Input words are left out unless asked otherwise; ties keep the vocabulary order.
  * The page asks a : b :: c : ? as the Static Embeddings article does (man : woman :: king : ?)
  * and solves it as b − a + c: positive [b, c], negative [a].
- * Node can require() this file; tests/test_demo_analogy_explorer.py compares it with gensim.
+ * Registers the demo "analogy_explorer" (see demos/common.js); under Node, require() returns its
+ * functions, which tests/test_demo_analogy_explorer.py compares with gensim.
  */
 "use strict";
-
-function decodeBase64(b64) {
-  if (typeof atob === "function") {
-    const bin = atob(b64);
-    const bytes = new Int8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = (bin.charCodeAt(i) << 24) >> 24;
-    return bytes;
-  }
-  const buf = Buffer.from(b64, "base64");
-  return new Int8Array(buf.buffer, buf.byteOffset, buf.length);
-}
+(function (root, factory) {
+  const node = typeof module !== "undefined" && module.exports;
+  const common = node ? require("./common.js") : root.TokembDemos;
+  const api = factory(common);
+  common.register("analogy_explorer", api.mount);
+  if (node) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this, function (common) {
+const { escapeHtml } = common;
 
 function loadModel(data) {
   // {words, index: Map word -> row, dim, n, rows: Int8Array (n * dim), norms: Float64Array}
   const dim = data.dim;
-  const rows = decodeBase64(data.vectors);
+  const rows = common.int8(data.vectors);
   const n = rows.length / dim;
   const norms = new Float64Array(n);
   for (let r = 0; r < n; r++) {
@@ -164,11 +162,9 @@ function project2d(vectors) {
 
 /* ----------------------------------------------------------------------------- the page */
 
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch]));
-}
-
-const MAP = { width: 440, height: 380, pad: 16 };
+// The map's coordinate system (the SVG's viewBox, set by mount): the points are scaled into the
+// inner area, marginX/marginY from each side, which leaves room for their labels.
+const MAP = { width: 440, height: 380, marginX: 70, marginY: 40 };
 
 // Label boxes: try positions around each point (right, left, above, below, then further out)
 // and keep the first that stays inside the map and covers no other label and no marker;
@@ -224,8 +220,8 @@ function drawMap(svg, note, model, result, inputs, expectedRow) {
   const xs = xy.map((p) => p[0]), ys = xy.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   // room for labels on every side: points stay inside a margin of the map
-  const sx = (x) => 70 + (x - x0) / ((x1 - x0) || 1) * (MAP.width - 140);
-  const sy = (y) => MAP.height - 40 - (y - y0) / ((y1 - y0) || 1) * (MAP.height - 80);
+  const sx = (x) => MAP.marginX + (x - x0) / ((x1 - x0) || 1) * (MAP.width - 2 * MAP.marginX);
+  const sy = (y) => MAP.height - MAP.marginY - (y - y0) / ((y1 - y0) || 1) * (MAP.height - 2 * MAP.marginY);
   pts.forEach((p, i) => { p.x = sx(xy[i][0]); p.y = sy(xy[i][1]); });
   const colour = { target: "var(--ae-fg)", input: "var(--ae-warm)", answer: "var(--ae-accent)", expected: "var(--ae-good)" };
 
@@ -290,10 +286,13 @@ function drawMap(svg, note, model, result, inputs, expectedRow) {
     "." + verdict + " Projection: PCA of the points shown.";
 }
 
-function setupPage(root) {
-  const data = JSON.parse(root.querySelector("#ae-data").textContent);
+function mount(root, data) {
   const model = loadModel(data);
   const $ = (id) => root.querySelector("#" + id);
+  const svg = $("ae-map");
+  svg.setAttribute("viewBox", `0 0 ${MAP.width} ${MAP.height}`);
+  svg.setAttribute("width", MAP.width);
+  svg.setAttribute("height", MAP.height);
   const msg = $("ae-msg"), tbody = $("ae-table").querySelector("tbody");
 
   function fail(text) {
@@ -354,10 +353,5 @@ function setupPage(root) {
   run();
 }
 
-if (typeof document !== "undefined" && document.getElementById("ae-root")) {
-  setupPage(document.getElementById("ae-root"));
-}
-
-if (typeof module !== "undefined") {
-  module.exports = { decodeBase64, loadModel, solve, rankOf, project2d, targetVector, scoreAll, placeLabels };
-}
+return { MAP, loadModel, solve, rankOf, project2d, targetVector, scoreAll, placeLabels, mount };
+});

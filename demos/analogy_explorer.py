@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import base64
 import functools
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 
+from demos import quantise, render
 from tokemb import assets
-from demos import quantise
 
 JS_PATH = Path(__file__).with_name("analogy_explorer.js")
 N_WORDS = 30_000
@@ -69,68 +68,35 @@ def demo_data(n_words: int = N_WORDS) -> dict:
     return _demo_data(n_words)
 
 
-def page_html(n_words: int = N_WORDS) -> str:
-    """The demo as one HTML fragment: controls, the data (JSON) and the script, all inline."""
-    data = json.dumps(demo_data(n_words), separators=(",", ":"))
-    script = JS_PATH.read_text(encoding="utf-8")
-    return HTML_TEMPLATE.replace("__DATA__", data.replace("</", "<\\/")).replace("__SCRIPT__", script)
+def page_html(data: dict | None = None) -> str:
+    """The demo as one HTML fragment (``demos.render``): controls, the data (``demo_data()`` unless
+    given) and the script, all inline."""
+    return render("analogy_explorer", demo_data() if data is None else data, BODY,
+                  element_id="ae-root", root_class="ae")
 
 
-HTML_TEMPLATE = """
-<div id="ae-root" class="ae">
-<style>
-.ae { --ae-fg: #1a1a1a; --ae-bg: #ffffff; --ae-muted: #4a4a4a; --ae-line: #9a9a9a;
-      --ae-accent: #0072B2; --ae-warm: #A84300; --ae-good: #006B4F;
-      color: var(--ae-fg); background: var(--ae-bg); font-size: 0.95rem; padding: 0.8rem; border-radius: 8px; }
-/* the widget brings its own colours, so it reads the same whatever the output area's background */
-html[data-theme="dark"] .ae { --ae-fg: #e8e8e8; --ae-bg: #14181e; --ae-muted: #b8bec6; --ae-line: #5a626c;
-      --ae-accent: #56B4E9; --ae-warm: #F0A060; --ae-good: #3CC8A0; }
-.ae label, .ae span, .ae td, .ae th, .ae p { color: inherit; }
-.ae fieldset { border: 1px solid var(--ae-line); border-radius: 6px; padding: 0.6rem 0.8rem; margin: 0 0 0.8rem 0; min-width: 0; }
-.ae legend { font-weight: 600; font-size: 1.05rem; padding: 0 0.3rem; }
-.ae .ae-row { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin: 0.3rem 0; }
-/* a label stays on the line of its control */
-.ae .ae-field { display: inline-flex; align-items: center; gap: 0.35rem; max-width: 100%; }
-.ae input[type=text], .ae input[type=number], .ae select { color: var(--ae-fg); background: var(--ae-bg);
-      border: 1px solid var(--ae-line); border-radius: 4px; padding: 0.25rem 0.4rem; font-size: 0.95rem; }
-.ae input[type=text] { width: 7rem; }
-.ae input[type=number] { width: 4rem; }
-.ae select { max-width: 100%; min-width: 0; }
-.ae .ae-field:has(select) { flex: 1 1 16rem; }
-.ae .ae-field select { flex: 1 1 auto; }
-.ae button { color: var(--ae-bg); background: var(--ae-accent); border: none; border-radius: 4px;
-      padding: 0.3rem 0.9rem; font-size: 0.95rem; cursor: pointer; }
-.ae button.ae-ex { background: transparent; color: var(--ae-accent); border: 1px solid var(--ae-accent); padding: 0.15rem 0.5rem; }
-.ae button:focus-visible, .ae input:focus-visible, .ae select:focus-visible { outline: 3px solid var(--ae-warm); outline-offset: 1px; }
-.ae table { border-collapse: collapse; margin: 0.4rem 0; }
-.ae th, .ae td { border-bottom: 1px solid var(--ae-line); padding: 0.15rem 0.7rem; text-align: left; }
-.ae td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.ae tr.ae-expected td { font-weight: 700; color: var(--ae-good); }
-.ae .ae-msg { min-height: 1.4em; margin: 0.3rem 0; }
-.ae .ae-error { color: var(--ae-warm); font-weight: 600; }
-.ae .ae-muted { color: var(--ae-muted); }
-.ae .ae-flex { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-.ae .ae-mapbox { flex: 1 1 20rem; max-width: 460px; min-width: 0; }
-.ae svg { display: block; width: 100%; height: auto; background: var(--ae-bg); border: 1px solid var(--ae-line); border-radius: 6px; }
-.ae svg text { fill: var(--ae-fg); font-size: 15px; }
-.ae svg .ae-leader { stroke: var(--ae-muted); stroke-width: 1; }
-.ae .ae-key-input { color: var(--ae-warm); } .ae .ae-key-target { color: var(--ae-fg); }
-.ae .ae-key-answer { color: var(--ae-accent); } .ae .ae-key-expected { color: var(--ae-good); }
-</style>
+# The controls; analogy_explorer.js fills the table, the map (its size too) and the messages.
+BODY = """
 <form id="ae-form" autocomplete="off" novalidate>
 <fieldset><legend>Analogy a : b :: c : ?  (solved as b − a + c)</legend>
 <div class="ae-row">
-  <span class="ae-field"><label for="ae-a">a</label><input type="text" id="ae-a" value="man" spellcheck="false"><span aria-hidden="true">:</span></span>
-  <span class="ae-field"><label for="ae-b">b</label><input type="text" id="ae-b" value="woman" spellcheck="false"><span aria-hidden="true">::</span></span>
-  <span class="ae-field"><label for="ae-c">c</label><input type="text" id="ae-c" value="king" spellcheck="false"><span aria-hidden="true">: ?</span></span>
+  <span class="ae-field"><label for="ae-a">a</label><input type="text" id="ae-a" value="man" spellcheck="false">
+    <span aria-hidden="true">:</span></span>
+  <span class="ae-field"><label for="ae-b">b</label><input type="text" id="ae-b" value="woman" spellcheck="false">
+    <span aria-hidden="true">::</span></span>
+  <span class="ae-field"><label for="ae-c">c</label><input type="text" id="ae-c" value="king" spellcheck="false">
+    <span aria-hidden="true">: ?</span></span>
 </div>
 <div class="ae-row">
   <span class="ae-field"><label for="ae-method">method</label>
   <select id="ae-method"><option value="3cosadd">3CosAdd (gensim most_similar)</option>
   <option value="3cosmul">3CosMul (gensim most_similar_cosmul)</option></select></span>
-  <span class="ae-field"><input type="checkbox" id="ae-exclude" checked><label for="ae-exclude">exclude input words</label></span>
-  <span class="ae-field"><label for="ae-k">answers (1–50)</label><input type="number" id="ae-k" value="10" min="1" max="50" step="1"></span>
-  <span class="ae-field"><label for="ae-expected">expected answer (optional)</label><input type="text" id="ae-expected" value="queen" spellcheck="false"></span>
+  <span class="ae-field"><input type="checkbox" id="ae-exclude" checked>
+    <label for="ae-exclude">exclude input words</label></span>
+  <span class="ae-field"><label for="ae-k">answers (1–50)</label>
+    <input type="number" id="ae-k" value="10" min="1" max="50" step="1"></span>
+  <span class="ae-field"><label for="ae-expected">expected answer (optional)</label>
+    <input type="text" id="ae-expected" value="queen" spellcheck="false"></span>
   <button type="submit" id="ae-go">Solve</button>
 </div>
 <div class="ae-row"><span class="ae-muted">Try:</span>
@@ -144,14 +110,10 @@ html[data-theme="dark"] .ae { --ae-fg: #e8e8e8; --ae-bg: #14181e; --ae-muted: #b
 </form>
 <div id="ae-msg" class="ae-msg" role="status" aria-live="polite"></div>
 <div class="ae-flex">
-  <div><table id="ae-table" aria-label="top answers with their scores"><thead><tr><th>rank</th><th>word</th><th>score</th></tr></thead><tbody></tbody></table></div>
-  <div class="ae-mapbox"><svg id="ae-map" viewBox="0 0 440 380" width="440" height="380" role="img" aria-labelledby="ae-map-title">
+  <div><table id="ae-table" aria-label="top answers with their scores">
+    <thead><tr><th>rank</th><th>word</th><th>score</th></tr></thead><tbody></tbody></table></div>
+  <div class="ae-mapbox"><svg id="ae-map" role="img" aria-labelledby="ae-map-title">
     <title id="ae-map-title">2-D map of the inputs, the answers and the target point</title></svg>
     <p id="ae-map-note" class="ae-muted"></p></div>
-</div>
-<script type="application/json" id="ae-data">__DATA__</script>
-<script>
-__SCRIPT__
-</script>
 </div>
 """
