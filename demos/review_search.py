@@ -139,6 +139,7 @@ reviewSearchMount(document.getElementById("{element_id}"),
 # the first focus of its text boxes, so the page's first paint carries none of them.
 
 MINILM_JS_PATH = Path(__file__).with_name("minilm_browser.js")
+WORDPIECE_JS_PATH = Path(__file__).with_name("wordpiece.js")
 LIVE_FILES = ("review-vectors.i8.js", "reviews.json.js")
 
 
@@ -180,7 +181,7 @@ def live_html(element_id: str = "review-search-live") -> str:
 
     It calls ``reviewSearchLive`` from ``review_search.js``, which :func:`page_html` puts on
     the page: show it after that demo."""
-    engine = MINILM_JS_PATH.read_text(encoding="utf-8")
+    engine = "\n".join(path.read_text(encoding="utf-8") for path in (WORDPIECE_JS_PATH, MINILM_JS_PATH))
     return f"""
 <div id="{element_id}" class="review-search rs-live"></div>
 <style>

@@ -1,7 +1,8 @@
-"""all-MiniLM-L6-v2 in JavaScript (demos/minilm_browser.js) with the vendored onnxruntime-web,
-run under Node and compared with Python: the same token ids as the model's own ``tokenizers``
-WordPiece, the same vectors as Python's onnxruntime on the same int8 file (and so
-SentenceTransformer's), the same neighbours as exact search. Also: the vendored runtime is the
+"""all-MiniLM-L6-v2 in JavaScript (demos/minilm_browser.js on demos/wordpiece.js) with the vendored
+onnxruntime-web, run under Node (tests/js/wordpiece.mjs, tests/js/minilm_browser.mjs) and compared
+with Python: the same token ids as the model's own ``tokenizers`` WordPiece, the same vectors as
+Python's onnxruntime on the same int8 file (and so SentenceTransformer's), the same neighbours as
+exact search. Also: the vendored runtime is the
 npm package's files byte for byte, and the page's asset scripts give back the bytes they hold.
 """
 from __future__ import annotations
@@ -17,12 +18,14 @@ import unicodedata
 
 import numpy as np
 import pytest
-
 from conftest import ROOT
+from node_runner import node, run_node
+
+from demos import quantise
 from tokemb import assets, minilm_onnx
-from demos import node, quantise, run_node
 
 JS = ROOT / "demos" / "minilm_browser.js"
+WORDPIECE_JS = ROOT / "demos" / "wordpiece.js"
 VENDOR = ROOT / "book" / "_vendor" / "onnxruntime-web"
 
 #: Many scripts, emoji, accents, control and format characters, long words, > 256 pieces.
@@ -98,12 +101,6 @@ def tokenizers_classes() -> dict[str, str]:
             "keepComposed": _ranges(composed), "cjk": _ranges(cjk)}
 
 
-TABLES_RUNNER = """
-const m = require(process.argv[2]);
-process.stdout.write(JSON.stringify({ ...m.TABLES, cjk: m.CJK }));
-"""
-
-
 def _expand(spec: str) -> list[int]:
     out = []
     for part in spec.split(","):
@@ -114,26 +111,12 @@ def _expand(spec: str) -> list[int]:
 
 def test_character_tables_are_those_of_the_tokenizers_library():
     _need_node()
-    js = run_node(TABLES_RUNNER, JS)
+    js = run_node("wordpiece.mjs", WORDPIECE_JS, None, {"tables": True})
     js["cjk"] = _ranges(_expand(js["cjk"]))
     expected = tokenizers_classes()
     for name, value in expected.items():
         assert js[name] == value, (f"the JS table {name!r} differs from what `tokenizers` does; "
                                    f"set it to:\n{value}")
-
-
-NORMALISE_RUNNER = """
-const m = require(process.argv[2]);
-const fs = require("fs");
-const cases = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-const tok = new m.BertWordPiece(JSON.parse(fs.readFileSync(process.argv[3], "utf8")));
-const bad = [];
-for (const [cp, want] of cases) {
-  const got = tok.normalize(String.fromCodePoint(cp));
-  if (got !== want) bad.push([cp.toString(16), got, want]);
-}
-process.stdout.write(JSON.stringify(bad));
-"""
 
 
 def _vocab() -> list[str]:
@@ -146,56 +129,24 @@ def test_normalisation_of_every_assigned_code_point():
     _need_node()
     cps = [c for c in range(0x110000) if c != ord("|") and unicodedata.category(chr(c)) not in ("Cn", "Cs")]
     expected = minilm_onnx.tokenizer().normalizer.normalize_str("|".join(map(chr, cps))).split("|")
-    bad = run_node(NORMALISE_RUNNER, JS, _vocab(), [list(pair) for pair in zip(cps, expected)], timeout=300)
+    bad = run_node("wordpiece.mjs", WORDPIECE_JS, _vocab(), {"normalize": [list(pair) for pair in zip(cps, expected)]})
     assert not bad, f"{len(bad)} code points normalise differently (hex, JS, tokenizers), e.g. {bad[:10]}"
-
-
-TOKENIZE_RUNNER = """
-const m = require(process.argv[2]);
-const fs = require("fs");
-const tok = new m.BertWordPiece(JSON.parse(fs.readFileSync(process.argv[3], "utf8")));
-const texts = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-const out = texts.map((t) => tok.tokenize(t, 256));
-let error = null;
-try { tok.tokenize(42); } catch (e) { error = `${e.name}: ${e.message}`; }
-process.stdout.write(JSON.stringify({ out, error }));
-"""
 
 
 def test_token_ids_match_the_tokenizers_library():
     _need_node()
     texts = TEXTS + [r.text for r in assets.drug_reviews()[:300]]
-    js = run_node(TOKENIZE_RUNNER, JS, _vocab(), texts)
+    js = run_node("wordpiece.mjs", WORDPIECE_JS, _vocab(), {"tokenize": texts, "maxTokens": 256})
     assert js["error"].startswith("TypeError: expected text"), js["error"]
     full = assets.wordpiece()  # the same tokenizer without truncation
-    for text, got, want in zip(texts, js["out"], minilm_onnx.encode(texts)):
+    for text, got, want, pieces in zip(texts, js["out"], minilm_onnx.encode(texts), js["encoded"]):
         assert got["ids"] == want, f"ids differ for {text[:70]!r}: JS {got['tokens'][:12]}"
         untruncated = len(full.encode(text).ids)
+        assert pieces == full.encode(text, add_special_tokens=False).ids, f"encode() differs for {text[:70]!r}"
         assert got["truncated"] == (untruncated > minilm_onnx.MAX_TOKENS), text[:70]
         assert got["pieces"] == len(want) - 2 and got["unknown"] == want.count(100)
     assert js["out"][TEXTS.index("word " * 253 + "last")]["truncated"] is False
     assert js["out"][TEXTS.index("word " * 254 + "last")]["truncated"] is True
-
-
-EMBED_RUNNER = """
-const m = require(process.argv[2]);
-const fs = require("fs");
-const args = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-const ort = require(args.ort);
-ort.env.wasm.numThreads = 1;
-(async () => {
-  const embedder = m.createEmbedder({ ort, modelBytes: fs.readFileSync(args.model), vocab: fs.readFileSync(args.vocab, "utf8") });
-  const vectors = [];
-  for (const text of args.texts) vectors.push(Array.from(await embedder.embed(text)));
-  const corpus = new Int8Array(Buffer.from(args.corpus, "base64"));
-  const search = m.createSearch(embedder, corpus, 384);
-  const hits = [];
-  for (const q of args.queries) hits.push(await search.search(q, 5));
-  const ranked = search.rank(Float32Array.from(args.rank_vector), 10);
-  const empty = [await search.search("", 5), await search.search(" \\n\\t ", 5)];
-  process.stdout.write(JSON.stringify({ vectors, hits, ranked, empty }));
-})().catch((err) => { console.error(err); process.exit(1); });
-"""
 
 
 def test_embeddings_and_search_match_python():
@@ -209,8 +160,9 @@ def test_embeddings_and_search_match_python():
     ours = minilm_onnx.embed(texts)
     args = {"ort": str(VENDOR / "ort.wasm.min.js"), "model": str(minilm_onnx.model_file()),
             "vocab": str(assets.minilm_path() / "vocab.txt"), "texts": texts, "queries": queries,
-            "corpus": base64.b64encode(corpus.tobytes()).decode(), "rank_vector": ours[7].tolist()}
-    js = run_node(EMBED_RUNNER, JS, args, timeout=600)
+            "corpus": base64.b64encode(corpus.tobytes()).decode(), "dim": corpus.shape[1],
+            "rank_vector": ours[7].tolist()}
+    js = run_node("minilm_browser.mjs", JS, {"embed": args}, timeout=600)
 
     vectors = np.array(js["vectors"])
     assert vectors.shape == (len(texts), 384)
@@ -236,24 +188,6 @@ def test_embeddings_and_search_match_python():
     assert js["empty"] == [[], []]
 
 
-ASSET_RUNNER = """
-const m = require(process.argv[2]);
-const fs = require("fs");
-const crypto = require("crypto");
-const vm = require("vm");
-const folder = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-(async () => {
-  const out = {};
-  for (const file of fs.readdirSync(folder).filter((f) => f.endsWith(".js") && !f.endsWith(".min.js"))) {
-    vm.runInThisContext(fs.readFileSync(`${folder}/${file}`, "utf8"));
-    const bytes = await m.loadAsset(`${folder}/${file}`, file.replace(/\\.js$/, ""));
-    out[file] = crypto.createHash("sha256").update(bytes).digest("hex");
-  }
-  process.stdout.write(JSON.stringify(out));
-})().catch((err) => { console.error(err); process.exit(1); });
-"""
-
-
 def test_asset_scripts_give_back_their_bytes(tmp_path):
     _need_node()
     written = minilm_onnx.write_browser_assets(tmp_path)
@@ -263,14 +197,15 @@ def test_asset_scripts_give_back_their_bytes(tmp_path):
     sources = {"ort-wasm-simd-threaded.mjs.js": VENDOR / "ort-wasm-simd-threaded.mjs",
                "ort-wasm-simd-threaded.wasm.js": VENDOR / "ort-wasm-simd-threaded.wasm",
                "vocab.txt.js": assets.minilm_path() / "vocab.txt", "minilm-int8.onnx.js": minilm_onnx.model_file()}
-    got = run_node(ASSET_RUNNER, JS, str(tmp_path), timeout=300)
+    got = run_node("minilm_browser.mjs", JS, {"assets": str(tmp_path)})
     assert got == {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in sources.items()}
 
 
 def test_no_url_to_another_host_in_the_inlined_script():
-    """The page inlines this file; the site build warns on any quoted http(s) URL in inline scripts."""
-    text = JS.read_text(encoding="utf-8")
-    assert "http://" not in text and "https://" not in text
+    """The page inlines these files; the site build warns on any quoted http(s) URL in inline scripts."""
+    for path in (WORDPIECE_JS, JS):
+        text = path.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text, path.name
 
 
 def test_vendored_runtime_is_the_npm_package_byte_for_byte():
@@ -288,7 +223,8 @@ def test_vendored_runtime_is_the_npm_package_byte_for_byte():
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MiniLM from disk</title></head>
 <body><input id="q" aria-label="text"><p id="status" role="status"></p>
-<script>{js}</script>
+<script>{wordpiece}
+{js}</script>
 <script>
 window.loaded = null;
 document.getElementById("q").addEventListener("focus", () => {{
@@ -308,7 +244,8 @@ def test_loads_from_disk_in_chromium_without_file_access_flags(tmp_path):
     from playwright.sync_api import sync_playwright
 
     minilm_onnx.write_browser_assets(tmp_path / "_static" / "minilm")
-    (tmp_path / "index.html").write_text(PAGE.format(js=JS.read_text(encoding="utf-8")), encoding="utf-8")
+    (tmp_path / "index.html").write_text(PAGE.format(wordpiece=WORDPIECE_JS.read_text(encoding="utf-8"),
+                                                         js=JS.read_text(encoding="utf-8")), encoding="utf-8")
     text = "Since I started the pill I get headaches all the time."
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=[
@@ -318,7 +255,8 @@ def test_loads_from_disk_in_chromium_without_file_access_flags(tmp_path):
         problems = []
         page.on("console", lambda m: m.type in ("error", "warning") and problems.append(f"{m.type}: {m.text}"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("request", lambda r: r.url.startswith(("file:", "data:", "blob:")) or problems.append(f"request: {r.url}"))
+        page.on("request", lambda r: r.url.startswith(("file:", "data:", "blob:"))
+                or problems.append(f"request: {r.url}"))
         page.goto((tmp_path / "index.html").as_uri(), wait_until="load")
         before = page.evaluate("typeof ort")  # nothing heavy before the first focus
         page.focus("#q")
