@@ -1,1 +1,2 @@
-"""Your work: fill in the functions that raise NotImplementedError, then run `pytest autograder`."""
+"""Your work: fill in the functions that raise NotImplementedError, then run
+`pytest autograder`."""

@@ -24,7 +24,7 @@ Grade this chapter with:  pytest autograder/test_contextual_embeddings.py
 """
 from __future__ import annotations
 
-import re
+import re  # noqa: F401  (word_pieces: find the word as a whole word)
 
 import numpy as np
 
@@ -56,7 +56,9 @@ def token_vectors(text: str) -> tuple[list[str], np.ndarray]:
     Raises:
         TypeError: ``text`` is not a str.
     """
-    raise NotImplementedError("token_vectors is not implemented yet: run the tokenizer and the transformer on the text; return the tokens and the last layer's vectors as float32")
+    raise NotImplementedError("token_vectors is not implemented yet: run the tokenizer and the "
+                              "transformer on the text; return the tokens and the last layer's vectors as "
+                              "float32")
 
 
 def word_pieces(text: str, word: str) -> list[int]:
@@ -79,7 +81,8 @@ def word_pieces(text: str, word: str) -> list[int]:
         ValueError: ``word`` is empty, or does not occur in ``text`` as a whole word (the
             message names it), or occurs only past the model's 256-token limit.
     """
-    raise NotImplementedError("word_pieces is not implemented yet: find the word's first whole-word match and keep the tokens whose offsets overlap it")
+    raise NotImplementedError("word_pieces is not implemented yet: find the word's first whole-word match "
+                              "and keep the tokens whose offsets overlap it")
 
 
 def word_vector(text: str, word: str) -> np.ndarray:
@@ -99,7 +102,8 @@ def word_vector(text: str, word: str) -> np.ndarray:
     Raises:
         ValueError: ``word`` does not occur in ``text`` (the message names it).
     """
-    raise NotImplementedError("word_vector is not implemented yet: average the rows of token_vectors(text) that word_pieces(text, word) names")
+    raise NotImplementedError("word_vector is not implemented yet: average the rows of "
+                              "token_vectors(text) that word_pieces(text, word) names")
 
 
 def mean_pool(token_embeddings, attention_mask) -> np.ndarray:
@@ -128,7 +132,8 @@ def mean_pool(token_embeddings, attention_mask) -> np.ndarray:
     Raises:
         ValueError: the shapes do not fit together, or a row has no real token at all.
     """
-    raise NotImplementedError("mean_pool is not implemented yet: sum the token vectors where attention_mask is 1 and divide by the number of real tokens")
+    raise NotImplementedError("mean_pool is not implemented yet: sum the token vectors where "
+                              "attention_mask is 1 and divide by the number of real tokens")
 
 
 def sense_cosines(vectors, senses) -> tuple[float, float]:
@@ -151,7 +156,8 @@ def sense_cosines(vectors, senses) -> tuple[float, float]:
         ValueError: the numbers of vectors and labels differ, there are fewer than two
             senses, or no sense has two occurrences (no within-sense pair).
     """
-    raise NotImplementedError("sense_cosines is not implemented yet: take the cosine matrix and average the i < j pairs with the same label, then those with different labels")
+    raise NotImplementedError("sense_cosines is not implemented yet: take the cosine matrix and average "
+                              "the i < j pairs with the same label, then those with different labels")
 
 
 def sense_separation(groups, word: str, vector_fn=None) -> float:
@@ -177,4 +183,5 @@ def sense_separation(groups, word: str, vector_fn=None) -> float:
         ValueError: fewer than two senses, no sense with two sentences, or a sentence
             without the word (from ``word_vector``, naming it).
     """
-    raise NotImplementedError("sense_separation is not implemented yet: get vector_fn(sentence, word) for every sentence, then within - cross from sense_cosines")
+    raise NotImplementedError("sense_separation is not implemented yet: get vector_fn(sentence, word) for "
+                              "every sentence, then within - cross from sense_cosines")

@@ -24,17 +24,21 @@ Grade this chapter with:  pytest autograder/test_semantic_geometry.py
 from __future__ import annotations
 
 import csv
-import hashlib
-import os
+import hashlib  # noqa: F401  (embed: a SHA-256 cache key)
+import os  # noqa: F401  (embed: os.replace puts the finished cache file in place)
 import random
-import tempfile
-import warnings
+import tempfile  # noqa: F401  (embed: write the cache file under a temporary name)
+import warnings  # noqa: F401  (compare_models: warn that a model was skipped)
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tokemb import assets
+
+if TYPE_CHECKING:  # for the annotations only: sentence_transformers takes seconds to import
+    from sentence_transformers import SentenceTransformer
 
 #: Model names ``embed`` understands: name -> what the model is and how it takes its input.
 MODELS = {
@@ -175,8 +179,9 @@ def embed(texts, model: str | SentenceTransformer = "minilm", role: str = "passa
         tokemb.assets.MissingAssetError: if the model's package is not installed (e5 exists
             for Linux x86_64 only).
     """
-    raise NotImplementedError("embed is not implemented yet: encode with the named model (via tokemb.assets) or the model instance, "
-                              "L2-normalise to float32, cache the array on disk")
+    raise NotImplementedError("embed is not implemented yet: encode with the named model (via "
+                              "tokemb.assets) or the model instance, L2-normalise to float32, cache the "
+                              "array on disk")
 
 
 # --------------------------------------------------------------------------- 2. neighbours
@@ -205,7 +210,8 @@ def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int
     """
     # Import the static-embeddings chapter's function here, inside this function:
     #     from .static_embeddings import cosine_similarity_matrix
-    raise NotImplementedError("nearest_neighbors is not implemented yet: score every corpus row by cosine, drop `exclude`, rank best first (ties: lower index), keep k")
+    raise NotImplementedError("nearest_neighbors is not implemented yet: score every corpus row by "
+                              "cosine, drop `exclude`, rank best first (ties: lower index), keep k")
 
 
 # --------------------------------------------------------------------------- 3. metrics
@@ -226,7 +232,8 @@ def precision_at_k(neighbor_labels, query_label: str, k: int = 5) -> float:
     Raises:
         ValueError: if k < 1 or fewer than k labels are given.
     """
-    raise NotImplementedError("precision_at_k is not implemented yet: count how many of the first k labels equal query_label (never ''), divide by k")
+    raise NotImplementedError("precision_at_k is not implemented yet: count how many of the first k "
+                              "labels equal query_label (never ''), divide by k")
 
 
 def recall_at_k(neighbor_labels, query_label: str, n_relevant: int, k: int = 5) -> float:
@@ -243,7 +250,8 @@ def recall_at_k(neighbor_labels, query_label: str, n_relevant: int, k: int = 5) 
         ValueError: if k < 1, fewer than k labels are given, or n_relevant is negative or
             smaller than the number of relevant items found.
     """
-    raise NotImplementedError("recall_at_k is not implemented yet: count the relevant labels among the first k, divide by n_relevant")
+    raise NotImplementedError("recall_at_k is not implemented yet: count the relevant labels among the "
+                              "first k, divide by n_relevant")
 
 
 def mean_reciprocal_rank(neighbor_labels_per_query, query_labels) -> float:
@@ -260,7 +268,8 @@ def mean_reciprocal_rank(neighbor_labels_per_query, query_labels) -> float:
     Raises:
         ValueError: if there are no queries or the two arguments differ in length.
     """
-    raise NotImplementedError("mean_reciprocal_rank is not implemented yet: for each query add 1/rank of its first relevant neighbour (0 if none), then average")
+    raise NotImplementedError("mean_reciprocal_rank is not implemented yet: for each query add 1/rank of "
+                              "its first relevant neighbour (0 if none), then average")
 
 
 # --------------------------------------------------------------------------- 4. evaluate
@@ -288,7 +297,8 @@ def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_label
         ValueError: if the numbers of vectors and labels differ, or exclude_self is used
             with a query set that is not the corpus.
     """
-    raise NotImplementedError("evaluate_retrieval is not implemented yet: for each answerable query call nearest_neighbors, then the three metrics; return the dict described above")
+    raise NotImplementedError("evaluate_retrieval is not implemented yet: for each answerable query call "
+                              "nearest_neighbors, then the three metrics; return the dict described above")
 
 
 # --------------------------------------------------------------------------- 5. compare
@@ -318,7 +328,8 @@ def compare_models(models=("minilm", "e5"), reviews=None, queries=None, k: int =
     Raises:
         ValueError: for an unknown model name or an empty review list.
     """
-    raise NotImplementedError("compare_models is not implemented yet: for each model embed the reviews and the queries, call evaluate_retrieval, catch MissingAssetError")
+    raise NotImplementedError("compare_models is not implemented yet: for each model embed the reviews "
+                              "and the queries, call evaluate_retrieval, catch MissingAssetError")
 
 
 # --------------------------------------------------------------------------- 6. fine-tune
@@ -379,6 +390,6 @@ def fine_tune(texts, labels, base: str = "minilm", epochs: int = 1, seed: int = 
     # Import what you need here, inside the function (loading torch takes a few seconds):
     #     import copy, torch
     #     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
-    raise NotImplementedError("fine_tune is not implemented yet: check the inputs, copy assets.minilm(), pair texts that "
-                              "share a label, one pair per label per batch, one AdamW step per batch with "
-                              "MultipleNegativesRankingLoss")
+    raise NotImplementedError("fine_tune is not implemented yet: check the inputs, copy assets.minilm(), "
+                              "pair texts that share a label, one pair per label per batch, one AdamW "
+                              "step per batch with MultipleNegativesRankingLoss")

@@ -14,9 +14,8 @@ Grade this chapter with:  pytest autograder/test_static_embeddings.py
 """
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from pathlib import Path
+from collections import Counter  # noqa: F401  (for build_vocabulary)
+from pathlib import Path  # noqa: F401  (a questions file's path)
 
 import numpy as np
 
@@ -36,7 +35,8 @@ def cosine_similarity(a, b) -> float:
         ValueError: if the vectors differ in shape, are not 1-D, or either has zero length
             (a zero vector has no direction, so its cosine is undefined).
     """
-    raise NotImplementedError("cosine_similarity is not implemented yet: divide the dot product by both norms")
+    raise NotImplementedError("cosine_similarity is not implemented yet: divide the dot product by both "
+                              "norms")
 
 
 def cosine_similarity_matrix(A, B) -> np.ndarray:
@@ -53,8 +53,15 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
     Raises:
         ValueError: if A or B is not 2-D, their widths differ, or any row is all zeros.
     """
-    raise NotImplementedError("cosine_similarity_matrix is not implemented yet: scale every row to length 1 once; then one matrix product gives every cosine")
+    raise NotImplementedError("cosine_similarity_matrix is not implemented yet: scale every row to length "
+                              "1 once; then one matrix product gives every cosine")
 
+
+# --------------------------------------------------------------------------- word analogies
+#
+# ``vectors`` below is either a gensim ``KeyedVectors`` (anything with ``index_to_key`` and a
+# ``vectors`` matrix, rows in the same order) or a plain ``dict`` {word: vector}, whose
+# insertion order plays the part of the vocabulary order.
 
 METHODS = ("3cosadd", "3cosmul")
 
@@ -94,8 +101,11 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
         ValueError: ``method`` is not "3cosadd" or "3cosmul"; no positive word; k < 1;
             an input word has an all-zero vector.
     """
-    raise NotImplementedError("analogy is not implemented yet: scale every vector to unit length, combine the inputs (3CosAdd or 3CosMul), rank all words, drop the inputs")
+    raise NotImplementedError("analogy is not implemented yet: scale every vector to unit length, combine "
+                              "the inputs (3CosAdd or 3CosMul), rank all words, drop the inputs")
 
+
+# --------------------------------------------------------------------------- analogy evaluation
 
 def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
     """The (a, b, c, d) questions of a file in the questions-words format: "a is to b as c is to d".
@@ -107,7 +117,8 @@ def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
         >>> read_analogy_questions([": capital-common-countries", "Athens Greece Baghdad Iraq", "bad line"])
         [('Athens', 'Greece', 'Baghdad', 'Iraq')]
     """
-    raise NotImplementedError("read_analogy_questions is not implemented yet: skip ': section' lines, keep the lines of exactly four words as tuples")
+    raise NotImplementedError("read_analogy_questions is not implemented yet: skip ': section' lines, "
+                              "keep the lines of exactly four words as tuples")
 
 
 def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
@@ -145,8 +156,11 @@ def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
         >>> evaluate_analogies(toy, ["man woman king queen", "man king woman queen", "man woman king pear"])
         1.0
     """
-    raise NotImplementedError("evaluate_analogies is not implemented yet: restrict the vocabulary, skip questions with unknown words, predict b - a + c by 3CosAdd, count the hits")
+    raise NotImplementedError("evaluate_analogies is not implemented yet: restrict the vocabulary, skip "
+                              "questions with unknown words, predict b - a + c by 3CosAdd, count the hits")
 
+
+# --------------------------------------------------------------------------- skip-gram from scratch
 
 def build_vocabulary(tokens, min_count=1) -> tuple[np.ndarray, list[str]]:
     """Number the words of a token list: the most frequent word gets id 0.
@@ -162,7 +176,8 @@ def build_vocabulary(tokens, min_count=1) -> tuple[np.ndarray, list[str]]:
         >>> build_vocabulary(["a", "b", "a"], min_count=2)[0].tolist()
         [0, 0]
     """
-    raise NotImplementedError("build_vocabulary is not implemented yet: count the tokens, sort by count (ties: first appearance), drop rare words, map tokens to ids")
+    raise NotImplementedError("build_vocabulary is not implemented yet: count the tokens, sort by count "
+                              "(ties: first appearance), drop rare words, map tokens to ids")
 
 
 def skipgram_pairs(token_ids, window) -> np.ndarray:
@@ -181,7 +196,8 @@ def skipgram_pairs(token_ids, window) -> np.ndarray:
     Raises:
         ValueError: if ``window`` < 1.
     """
-    raise NotImplementedError("skipgram_pairs is not implemented yet: for each position, pair the centre id with every id at most `window` positions away (not itself)")
+    raise NotImplementedError("skipgram_pairs is not implemented yet: for each position, pair the centre "
+                              "id with every id at most `window` positions away (not itself)")
 
 
 def negative_sampling_distribution(counts, power=0.75) -> np.ndarray:
@@ -199,7 +215,8 @@ def negative_sampling_distribution(counts, power=0.75) -> np.ndarray:
     Raises:
         ValueError: a negative count, or all counts zero.
     """
-    raise NotImplementedError("negative_sampling_distribution is not implemented yet: raise the counts to `power` and divide by their sum")
+    raise NotImplementedError("negative_sampling_distribution is not implemented yet: raise the counts to "
+                              "`power` and divide by their sum")
 
 
 def sgns_step(W_in, W_out, centres, contexts, negatives, lr) -> float:
@@ -225,7 +242,9 @@ def sgns_step(W_in, W_out, centres, contexts, negatives, lr) -> float:
         >>> W_out.tolist()   # u_1 pulled towards v = [1, 0], the negative u_2 pushed away
         [[0.0, 0.0], [0.25, 0.0], [-0.25, 0.0]]
     """
-    raise NotImplementedError("sgns_step is not implemented yet: compute the loss and the three gradients of the docstring, then move every row against its gradient (repeated ids add up)")
+    raise NotImplementedError("sgns_step is not implemented yet: compute the loss and the three gradients "
+                              "of the docstring, then move every row against its gradient (repeated ids "
+                              "add up)")
 
 
 def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=5,
@@ -245,4 +264,5 @@ def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=
         >>> W.shape, losses[-1] < losses[0]
         ((3, 4), True)
     """
-    raise NotImplementedError("train_skipgram is not implemented yet: pairs, counts, noise distribution; each epoch shuffle, draw negatives, call sgns_step per batch")
+    raise NotImplementedError("train_skipgram is not implemented yet: pairs, counts, noise distribution; "
+                              "each epoch shuffle, draw negatives, call sgns_step per batch")

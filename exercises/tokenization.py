@@ -55,7 +55,8 @@ def pretokenize(text: str, special_tokens=()) -> list[str]:
     Raises:
         TypeError: if ``text`` is not a str.
     """
-    raise NotImplementedError("pretokenize is not implemented yet: cut out the special tokens first, then split the rest with GPT2_PATTERN")
+    raise NotImplementedError("pretokenize is not implemented yet: cut out the special tokens first, then "
+                              "split the rest with GPT2_PATTERN")
 
 
 def count_pairs(word_counts: dict) -> dict:
@@ -68,7 +69,8 @@ def count_pairs(word_counts: dict) -> dict:
         >>> count_pairs({(b"l", b"o", b"w"): 5, (b"l", b"o", b"o", b"p"): 2})
         {(b'l', b'o'): 7, (b'o', b'w'): 5, (b'o', b'o'): 2, (b'o', b'p'): 2}
     """
-    raise NotImplementedError("count_pairs is not implemented yet: for each word, add its count to every adjacent (left, right) pair")
+    raise NotImplementedError("count_pairs is not implemented yet: for each word, add its count to every "
+                              "adjacent (left, right) pair")
 
 
 def merge_pair(word: tuple, pair: tuple) -> tuple:
@@ -82,7 +84,8 @@ def merge_pair(word: tuple, pair: tuple) -> tuple:
         >>> merge_pair((b"a", b"a", b"a"), (b"a", b"a"))
         (b'aa', b'a')
     """
-    raise NotImplementedError("merge_pair is not implemented yet: walk the word left to right and join each occurrence of the pair (occurrences do not overlap)")
+    raise NotImplementedError("merge_pair is not implemented yet: walk the word left to right and join "
+                              "each occurrence of the pair (occurrences do not overlap)")
 
 
 def best_pair(pair_counts: dict) -> tuple:
@@ -100,7 +103,8 @@ def best_pair(pair_counts: dict) -> tuple:
     Raises:
         ValueError: if there are no pairs.
     """
-    raise NotImplementedError("best_pair is not implemented yet: the highest count wins; among equal counts, the greatest pair")
+    raise NotImplementedError("best_pair is not implemented yet: the highest count wins; among equal "
+                              "counts, the greatest pair")
 
 
 def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list]:
@@ -132,7 +136,8 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list
         TypeError: if ``text`` is not a str.
         ValueError: if ``vocab_size`` is smaller than 256 + the number of special tokens.
     """
-    raise NotImplementedError("train_bpe is not implemented yet: start from the 256 bytes and the specials, then repeat: count pairs, pick best_pair, merge it in every word")
+    raise NotImplementedError("train_bpe is not implemented yet: start from the 256 bytes and the "
+                              "specials, then repeat: count pairs, pick best_pair, merge it in every word")
 
 
 def explain_split(word: str, vocab: dict, merges: list) -> list[tuple[bytes, ...]]:
@@ -166,8 +171,9 @@ def explain_split(word: str, vocab: dict, merges: list) -> list[tuple[bytes, ...
         ValueError: if ``word`` is empty or more than one pre-token, or a piece (a byte of the
             word, or what a merge makes) is not in ``vocab``.
     """
-    raise NotImplementedError("explain_split is not implemented yet: start from the word's bytes, then repeatedly "
-                              "merge_pair the adjacent pair that comes first in merges, keeping every step")
+    raise NotImplementedError("explain_split is not implemented yet: start from the word's bytes, then "
+                              "repeatedly merge_pair the adjacent pair that comes first in merges, "
+                              "keeping every step")
 
 
 class BPETokenizer:
@@ -204,8 +210,9 @@ class BPETokenizer:
             >>> BPETokenizer({i: bytes([i]) for i in range(256)}, []).encode("hi")
             [104, 105]
         """
-        raise NotImplementedError("BPETokenizer.__init__ is not implemented yet: keep vocab, merges and special_tokens "
-                                  "as attributes (save() reads them), a map bytes -> id, and each merge's rank")
+        raise NotImplementedError("BPETokenizer.__init__ is not implemented yet: keep vocab, merges and "
+                                  "special_tokens as attributes (save() reads them), a map bytes -> id, "
+                                  "and each merge's rank")
 
     def encode(self, text: str) -> list[int]:
         """The ids of ``text``: special tokens whole, every other pre-token by BPE.
@@ -222,7 +229,8 @@ class BPETokenizer:
         Raises:
             TypeError: if ``text`` is not a str.
         """
-        raise NotImplementedError("BPETokenizer.encode is not implemented yet: split with pretokenize, then in each pre-token merge the lowest-rank pair until none applies")
+        raise NotImplementedError("BPETokenizer.encode is not implemented yet: split with pretokenize, "
+                                  "then in each pre-token merge the lowest-rank pair until none applies")
 
     def encode_iterable(self, lines):
         """Yield the ids of ``"".join(lines)``, reading ``lines`` one at a time (a generator).
@@ -255,8 +263,9 @@ class BPETokenizer:
         Raises:
             TypeError: if a line is not a str.
         """
-        raise NotImplementedError("BPETokenizer.encode_iterable is not implemented yet: keep a buffer; after each "
-                                  "line yield the ids of all its pre-tokens but the last two, and keep those two")
+        raise NotImplementedError("BPETokenizer.encode_iterable is not implemented yet: keep a buffer; "
+                                  "after each line yield the ids of all its pre-tokens but the last two, "
+                                  "and keep those two")
 
     def decode(self, ids) -> str:
         """The text of ``ids``: their bytes joined and read as UTF-8 (invalid bytes become "�").
@@ -270,7 +279,8 @@ class BPETokenizer:
             TypeError: if an id is not an int.
             ValueError: if an id is not in the vocabulary.
         """
-        raise NotImplementedError("BPETokenizer.decode is not implemented yet: join the ids' bytes and read them as UTF-8 (invalid bytes become U+FFFD); reject unknown ids")
+        raise NotImplementedError("BPETokenizer.decode is not implemented yet: join the ids' bytes and "
+                                  "read them as UTF-8 (invalid bytes become U+FFFD); reject unknown ids")
 
     # ----------------------------------------------------------------------- provided
 

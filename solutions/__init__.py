@@ -1,1 +1,3 @@
-"""Reference implementations, with the same signatures and docstrings as exercises/."""
+"""Reference implementations, with the same signatures and docstrings as exercises/."""  # SOLUTION
+# EXERCISE: """Your work: fill in the functions that raise NotImplementedError, then run
+# EXERCISE: `pytest autograder`."""

@@ -24,7 +24,7 @@ Grade this chapter with:  pytest autograder/test_contextual_embeddings.py
 """
 from __future__ import annotations
 
-import re
+import re  # EXERCISE: import re  # noqa: F401  (word_pieces: find the word as a whole word)
 
 import numpy as np
 
@@ -36,6 +36,7 @@ def _model():
     return assets.minilm()
 
 
+# BEGIN SOLUTION
 def _encode(text: str):
     """(tokens, last-layer vectors (n, 384) float32, character offsets [(start, end), ...])."""
     import torch
@@ -54,6 +55,7 @@ def _encode(text: str):
     return tokens, hidden.numpy().astype(np.float32), offsets
 
 
+# END SOLUTION
 def token_vectors(text: str) -> tuple[list[str], np.ndarray]:
     """The last-layer vector of every WordPiece token of ``text`` in all-MiniLM-L6-v2.
 
@@ -74,8 +76,13 @@ def token_vectors(text: str) -> tuple[list[str], np.ndarray]:
     Raises:
         TypeError: ``text`` is not a str.
     """
+    # BEGIN SOLUTION
     tokens, vectors, _ = _encode(text)
     return tokens, vectors
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("token_vectors is not implemented yet: run the tokenizer and the "
+    # EXERCISE:                           "transformer on the text; return the tokens and the last layer's vectors as "
+    # EXERCISE:                           "float32")
 
 
 def word_pieces(text: str, word: str) -> list[int]:
@@ -98,10 +105,15 @@ def word_pieces(text: str, word: str) -> list[int]:
         ValueError: ``word`` is empty, or does not occur in ``text`` as a whole word (the
             message names it), or occurs only past the model's 256-token limit.
     """
+    # BEGIN SOLUTION
     _, _, offsets = _encode(text)
     return _piece_rows(text, word, offsets)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("word_pieces is not implemented yet: find the word's first whole-word match "
+    # EXERCISE:                           "and keep the tokens whose offsets overlap it")
 
 
+# BEGIN SOLUTION
 def _piece_rows(text: str, word: str, offsets) -> list[int]:
     """The rows of ``word_pieces``, given the tokens' character offsets (one model run saved)."""
     word = word.strip() if isinstance(word, str) else word
@@ -118,6 +130,7 @@ def _piece_rows(text: str, word: str, offsets) -> list[int]:
     return rows
 
 
+# END SOLUTION
 def word_vector(text: str, word: str) -> np.ndarray:
     """One contextual vector for ``word`` in ``text``: the mean of its pieces' last-layer vectors.
 
@@ -135,11 +148,16 @@ def word_vector(text: str, word: str) -> np.ndarray:
     Raises:
         ValueError: ``word`` does not occur in ``text`` (the message names it).
     """
+    # BEGIN SOLUTION
     _, vectors, offsets = _encode(text)
     rows = _piece_rows(text, word, offsets)
     return vectors[rows].mean(axis=0).astype(np.float32)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("word_vector is not implemented yet: average the rows of "
+    # EXERCISE:                           "token_vectors(text) that word_pieces(text, word) names")
 
 
+# BEGIN SOLUTION
 def _as_numpy(x, name: str) -> np.ndarray:
     """A numpy float64 copy of a numpy array, a list or a torch tensor (on any device)."""
     if hasattr(x, "detach"):  # a torch tensor
@@ -150,6 +168,7 @@ def _as_numpy(x, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be numeric: {err}") from None
 
 
+# END SOLUTION
 def mean_pool(token_embeddings, attention_mask) -> np.ndarray:
     """Sentence vectors by mean pooling: the average of each row's real (unmasked) tokens.
 
@@ -176,6 +195,7 @@ def mean_pool(token_embeddings, attention_mask) -> np.ndarray:
     Raises:
         ValueError: the shapes do not fit together, or a row has no real token at all.
     """
+    # BEGIN SOLUTION
     E = _as_numpy(token_embeddings, "token_embeddings")
     M = _as_numpy(attention_mask, "attention_mask")
     single = E.ndim == 2
@@ -193,6 +213,9 @@ def mean_pool(token_embeddings, attention_mask) -> np.ndarray:
     pooled = (E * M[:, :, None]).sum(axis=1) / counts[:, None]
     pooled = pooled.astype(np.float32)
     return pooled[0] if single else pooled
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("mean_pool is not implemented yet: sum the token vectors where "
+    # EXERCISE:                           "attention_mask is 1 and divide by the number of real tokens")
 
 
 def sense_cosines(vectors, senses) -> tuple[float, float]:
@@ -215,6 +238,7 @@ def sense_cosines(vectors, senses) -> tuple[float, float]:
         ValueError: the numbers of vectors and labels differ, there are fewer than two
             senses, or no sense has two occurrences (no within-sense pair).
     """
+    # BEGIN SOLUTION
     from .static_embeddings import cosine_similarity_matrix
 
     V = np.asarray(vectors, dtype=np.float64)
@@ -231,6 +255,9 @@ def sense_cosines(vectors, senses) -> tuple[float, float]:
         raise ValueError("no sense has two occurrences, so there is no within-sense pair")
     C = cosine_similarity_matrix(V, V)
     return float(C[same & upper].mean()), float(C[~same & upper].mean())
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("sense_cosines is not implemented yet: take the cosine matrix and average "
+    # EXERCISE:                           "the i < j pairs with the same label, then those with different labels")
 
 
 def sense_separation(groups, word: str, vector_fn=None) -> float:
@@ -256,6 +283,7 @@ def sense_separation(groups, word: str, vector_fn=None) -> float:
         ValueError: fewer than two senses, no sense with two sentences, or a sentence
             without the word (from ``word_vector``, naming it).
     """
+    # BEGIN SOLUTION
     vector_fn = word_vector if vector_fn is None else vector_fn
     if not isinstance(groups, dict) or len(groups) < 2:
         raise ValueError("groups must be a dict {sense: [sentences]} with at least two senses")
@@ -268,3 +296,6 @@ def sense_separation(groups, word: str, vector_fn=None) -> float:
             senses.append(sense)
     within, cross = sense_cosines(np.stack(vectors), senses)
     return within - cross
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("sense_separation is not implemented yet: get vector_fn(sentence, word) for "
+    # EXERCISE:                           "every sentence, then within - cross from sense_cosines")

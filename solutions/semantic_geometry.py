@@ -24,18 +24,22 @@ Grade this chapter with:  pytest autograder/test_semantic_geometry.py
 from __future__ import annotations
 
 import csv
-import hashlib
-import os
+import hashlib  # EXERCISE: import hashlib  # noqa: F401  (embed: a SHA-256 cache key)
+import os  # EXERCISE: import os  # noqa: F401  (embed: os.replace puts the finished cache file in place)
 import random
-import re
-import tempfile
-import warnings
+import re  # SOLUTION
+import tempfile  # EXERCISE: import tempfile  # noqa: F401  (embed: write the cache file under a temporary name)
+import warnings  # EXERCISE: import warnings  # noqa: F401  (compare_models: warn that a model was skipped)
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tokemb import assets
+
+if TYPE_CHECKING:  # for the annotations only: sentence_transformers takes seconds to import
+    from sentence_transformers import SentenceTransformer
 
 #: Model names ``embed`` understands: name -> what the model is and how it takes its input.
 MODELS = {
@@ -176,6 +180,7 @@ def embed(texts, model: str | SentenceTransformer = "minilm", role: str = "passa
         tokemb.assets.MissingAssetError: if the model's package is not installed (e5 exists
             for Linux x86_64 only).
     """
+    # BEGIN SOLUTION
     if isinstance(texts, str):
         raise ValueError("embed needs a list of strings, not one string: wrap it as [text]")
     texts = list(texts)
@@ -201,8 +206,13 @@ def embed(texts, model: str | SentenceTransformer = "minilm", role: str = "passa
     vectors = _unit_float32(_run_model(model, role, texts))
     _save_atomically(path, vectors)
     return vectors
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("embed is not implemented yet: encode with the named model (via "
+    # EXERCISE:                           "tokemb.assets) or the model instance, L2-normalise to float32, cache the "
+    # EXERCISE:                           "array on disk")
 
 
+# BEGIN SOLUTION
 def _package_version(model: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -270,6 +280,7 @@ def _save_atomically(path: Path, array: np.ndarray) -> None:
         raise
 
 
+# END SOLUTION
 # --------------------------------------------------------------------------- 2. neighbours
 
 def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int, float]]:
@@ -294,6 +305,7 @@ def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int
         ValueError: if the corpus is empty or not 2-D, the query is not one vector, their
             dimensions differ, k < 1, or k is larger than the number of candidates.
     """
+    # BEGIN SOLUTION
     from .static_embeddings import cosine_similarity_matrix
 
     corpus = np.asarray(corpus)  # no copy: cosine_similarity_matrix converts what it needs
@@ -324,15 +336,22 @@ def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int
     pool = np.flatnonzero(candidates >= threshold)
     order = pool[np.lexsort((pool, -candidates[pool]))][:k]
     return [(int(i), float(scores[i])) for i in order]
+    # END SOLUTION
+    # EXERCISE: # Import the static-embeddings chapter's function here, inside this function:
+    # EXERCISE: #     from .static_embeddings import cosine_similarity_matrix
+    # EXERCISE: raise NotImplementedError("nearest_neighbors is not implemented yet: score every corpus row by "
+    # EXERCISE:                           "cosine, drop `exclude`, rank best first (ties: lower index), keep k")
 
 
 # --------------------------------------------------------------------------- 3. metrics
 
+# BEGIN SOLUTION
 def _relevant(label: str, query_label: str) -> bool:
     """Same condition is relevant; an unknown condition ("") is never relevant."""
     return bool(query_label) and label == query_label
 
 
+# END SOLUTION
 def precision_at_k(neighbor_labels, query_label: str, k: int = 5) -> float:
     """Precision@k: the fraction of the first ``k`` neighbours that are relevant.
 
@@ -349,8 +368,12 @@ def precision_at_k(neighbor_labels, query_label: str, k: int = 5) -> float:
     Raises:
         ValueError: if k < 1 or fewer than k labels are given.
     """
+    # BEGIN SOLUTION
     labels = _first_k(neighbor_labels, k)
     return sum(_relevant(label, query_label) for label in labels) / k
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("precision_at_k is not implemented yet: count how many of the first k "
+    # EXERCISE:                           "labels equal query_label (never ''), divide by k")
 
 
 def recall_at_k(neighbor_labels, query_label: str, n_relevant: int, k: int = 5) -> float:
@@ -367,11 +390,15 @@ def recall_at_k(neighbor_labels, query_label: str, n_relevant: int, k: int = 5) 
         ValueError: if k < 1, fewer than k labels are given, or n_relevant is negative or
             smaller than the number of relevant items found.
     """
+    # BEGIN SOLUTION
     labels = _first_k(neighbor_labels, k)
     found = sum(_relevant(label, query_label) for label in labels)
     if n_relevant < found:
         raise ValueError(f"n_relevant={n_relevant} is smaller than the {found} relevant items already found")
     return found / n_relevant if n_relevant else 0.0
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("recall_at_k is not implemented yet: count the relevant labels among the "
+    # EXERCISE:                           "first k, divide by n_relevant")
 
 
 def mean_reciprocal_rank(neighbor_labels_per_query, query_labels) -> float:
@@ -388,6 +415,7 @@ def mean_reciprocal_rank(neighbor_labels_per_query, query_labels) -> float:
     Raises:
         ValueError: if there are no queries or the two arguments differ in length.
     """
+    # BEGIN SOLUTION
     lists, labels = list(neighbor_labels_per_query), list(query_labels)
     if not lists or len(lists) != len(labels):
         raise ValueError(f"need one label per query and at least one query, got {len(lists)} "
@@ -399,8 +427,12 @@ def mean_reciprocal_rank(neighbor_labels_per_query, query_labels) -> float:
                 total += 1.0 / rank
                 break
     return total / len(lists)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("mean_reciprocal_rank is not implemented yet: for each query add 1/rank of "
+    # EXERCISE:                           "its first relevant neighbour (0 if none), then average")
 
 
+# BEGIN SOLUTION
 def _first_k(labels, k: int) -> list:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
@@ -410,6 +442,7 @@ def _first_k(labels, k: int) -> list:
     return labels[:k]
 
 
+# END SOLUTION
 # --------------------------------------------------------------------------- 4. evaluate
 
 def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_labels,
@@ -435,6 +468,7 @@ def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_label
         ValueError: if the numbers of vectors and labels differ, or exclude_self is used
             with a query set that is not the corpus.
     """
+    # BEGIN SOLUTION
     Q = np.asarray(query_vectors, dtype=np.float64)
     C = np.asarray(corpus_vectors, dtype=np.float64)
     query_labels, corpus_labels = list(query_labels), list(corpus_labels)
@@ -466,6 +500,9 @@ def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_label
         "query_indices": indices,
         "neighbors": neighbors,
     }
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("evaluate_retrieval is not implemented yet: for each answerable query call "
+    # EXERCISE:                           "nearest_neighbors, then the three metrics; return the dict described above")
 
 
 # --------------------------------------------------------------------------- 5. compare
@@ -495,6 +532,7 @@ def compare_models(models=("minilm", "e5"), reviews=None, queries=None, k: int =
     Raises:
         ValueError: for an unknown model name or an empty review list.
     """
+    # BEGIN SOLUTION
     reviews = list(assets.drug_reviews() if reviews is None else reviews)
     queries = load_queries() if queries is None else list(queries)
     if not reviews:
@@ -523,6 +561,9 @@ def compare_models(models=("minilm", "e5"), reviews=None, queries=None, k: int =
             "queries": by_language,
         }
     return result
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("compare_models is not implemented yet: for each model embed the reviews "
+    # EXERCISE:                           "and the queries, call evaluate_retrieval, catch MissingAssetError")
 
 
 # --------------------------------------------------------------------------- 6. fine-tune
@@ -580,6 +621,7 @@ def fine_tune(texts, labels, base: str = "minilm", epochs: int = 1, seed: int = 
             ``"minilm"`` (e5 is a 4-bit engine without gradients), ``epochs`` < 1 or
             ``batch_size`` < 2.
     """
+    # BEGIN SOLUTION
     if isinstance(texts, str):
         raise ValueError("fine_tune needs a list of texts, not one string")
     texts, labels = list(texts), list(labels)
@@ -593,7 +635,8 @@ def fine_tune(texts, labels, base: str = "minilm", epochs: int = 1, seed: int = 
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 2:
-        raise ValueError(f"batch_size must be at least 2 (a pair needs another pair as its negative), got {batch_size!r}")
+        raise ValueError("batch_size must be at least 2 (a pair needs another pair as its negative), "
+                         f"got {batch_size!r}")
     counts = Counter(labels)
     if len(counts) < 2:
         raise ValueError(f"fine_tune needs at least two different labels (the negatives come from "
@@ -638,6 +681,14 @@ def fine_tune(texts, labels, base: str = "minilm", epochs: int = 1, seed: int = 
         model.eval()
         model.max_seq_length = full_length
     return model
+    # END SOLUTION
+    # EXERCISE: # Import what you need here, inside the function (loading torch takes a few seconds):
+    # EXERCISE: #     import copy, torch
+    # EXERCISE: #     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    # EXERCISE: raise NotImplementedError("fine_tune is not implemented yet: check the inputs, copy assets.minilm(), "
+    # EXERCISE:                           "pair texts that share a label, one pair per label per batch, one AdamW "
+    # EXERCISE:                           "step per batch with MultipleNegativesRankingLoss")
+# BEGIN SOLUTION
 
 
 def _label_batches(labels: list, batch_size: int, rng: random.Random) -> list[list[tuple[int, int]]]:
@@ -858,3 +909,4 @@ def _fine_tune_cached(texts, labels, seed: int = 0, epochs: int = 1, batch_size:
         Path(tmp).unlink(missing_ok=True)
     about.write_text(json.dumps(info))
     return model, info
+# END SOLUTION

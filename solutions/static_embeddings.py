@@ -14,9 +14,9 @@ Grade this chapter with:  pytest autograder/test_static_embeddings.py
 """
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from pathlib import Path
+from collections import Counter  # EXERCISE: from collections import Counter  # noqa: F401  (for build_vocabulary)
+from collections.abc import Mapping  # SOLUTION
+from pathlib import Path  # EXERCISE: from pathlib import Path  # noqa: F401  (a questions file's path)
 
 import numpy as np
 
@@ -36,6 +36,7 @@ def cosine_similarity(a, b) -> float:
         ValueError: if the vectors differ in shape, are not 1-D, or either has zero length
             (a zero vector has no direction, so its cosine is undefined).
     """
+    # BEGIN SOLUTION
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.ndim != 1 or a.shape != b.shape:
         raise ValueError(f"cosine_similarity needs two 1-D vectors of equal length, got shapes {a.shape} and {b.shape}")
@@ -43,6 +44,9 @@ def cosine_similarity(a, b) -> float:
     if norm_a == 0 or norm_b == 0:
         raise ValueError("cosine_similarity is undefined for a zero vector (it has no direction)")
     return float(a @ b / (norm_a * norm_b))
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("cosine_similarity is not implemented yet: divide the dot product by both "
+    # EXERCISE:                           "norms")
 
 
 def cosine_similarity_matrix(A, B) -> np.ndarray:
@@ -59,6 +63,7 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
     Raises:
         ValueError: if A or B is not 2-D, their widths differ, or any row is all zeros.
     """
+    # BEGIN SOLUTION
     A, norms_a = _rows_and_norms(A, "A")
     B, norms_b = _rows_and_norms(B, "B")
     if A.shape[1] != B.shape[1]:
@@ -66,8 +71,12 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
     # Dividing the (n, m) product by the outer product of the norms gives the same numbers as
     # normalising every row first, without writing a normalised copy of a large corpus per query.
     return (A @ B.T) / np.outer(norms_a, norms_b)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("cosine_similarity_matrix is not implemented yet: scale every row to length "
+    # EXERCISE:                           "1 once; then one matrix product gives every cosine")
 
 
+# BEGIN SOLUTION
 def _rows_and_norms(M, name: str) -> tuple[np.ndarray, np.ndarray]:
     """M as a float 2-D array and its row lengths; a clear error for bad shapes and zero rows."""
     M = np.asarray(M, dtype=np.float64)
@@ -80,6 +89,7 @@ def _rows_and_norms(M, name: str) -> tuple[np.ndarray, np.ndarray]:
     return M, norms
 
 
+# END SOLUTION
 # --------------------------------------------------------------------------- word analogies
 #
 # ``vectors`` below is either a gensim ``KeyedVectors`` (anything with ``index_to_key`` and a
@@ -124,6 +134,7 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
         ValueError: ``method`` is not "3cosadd" or "3cosmul"; no positive word; k < 1;
             an input word has an all-zero vector.
     """
+    # BEGIN SOLUTION
     words, matrix, index = _table(vectors)
     positive, negative = _word_list(positive, "positive"), _word_list(negative, "negative")
     if method not in METHODS:
@@ -141,8 +152,12 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
     scores = _analogy_scores(matrix, norms, ids_pos, ids_neg, method)
     banned = set(ids_pos + ids_neg) if exclude_inputs else set()
     return [(words[i], float(scores[i])) for i in _top(scores, int(k), banned)]
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("analogy is not implemented yet: scale every vector to unit length, combine "
+    # EXERCISE:                           "the inputs (3CosAdd or 3CosMul), rank all words, drop the inputs")
 
 
+# BEGIN SOLUTION
 def _analogy_scores(matrix, norms, ids_pos, ids_neg, method) -> np.ndarray:
     """One score per vocabulary word (−inf for all-zero rows)."""
     safe = np.where(norms == 0, 1.0, norms)
@@ -208,6 +223,7 @@ def _lookup(index: dict, word: str) -> int:
     return index[word]
 
 
+# END SOLUTION
 # --------------------------------------------------------------------------- analogy evaluation
 
 def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
@@ -220,6 +236,7 @@ def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
         >>> read_analogy_questions([": capital-common-countries", "Athens Greece Baghdad Iraq", "bad line"])
         [('Athens', 'Greece', 'Baghdad', 'Iraq')]
     """
+    # BEGIN SOLUTION
     if isinstance(questions, (str, Path)):
         lines = Path(questions).read_text(encoding="utf-8").splitlines()
     else:
@@ -232,6 +249,9 @@ def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
         if len(parts) == 4:
             out.append(tuple(parts))
     return out
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("read_analogy_questions is not implemented yet: skip ': section' lines, "
+    # EXERCISE:                           "keep the lines of exactly four words as tuples")
 
 
 def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
@@ -269,6 +289,7 @@ def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
         >>> evaluate_analogies(toy, ["man woman king queen", "man king woman queen", "man woman king pear"])
         1.0
     """
+    # BEGIN SOLUTION
     words, matrix, _ = _table(vectors, limit=None if restrict_vocab is None else int(restrict_vocab))
     if not isinstance(questions, (str, Path)):
         questions = list(questions)
@@ -315,6 +336,9 @@ def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
                     break
             correct += predicted == expected
     return correct / len(answerable) if answerable else 0.0
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("evaluate_analogies is not implemented yet: restrict the vocabulary, skip "
+    # EXERCISE:                           "questions with unknown words, predict b - a + c by 3CosAdd, count the hits")
 
 
 # --------------------------------------------------------------------------- skip-gram from scratch
@@ -333,10 +357,14 @@ def build_vocabulary(tokens, min_count=1) -> tuple[np.ndarray, list[str]]:
         >>> build_vocabulary(["a", "b", "a"], min_count=2)[0].tolist()
         [0, 0]
     """
+    # BEGIN SOLUTION
     counts = Counter(tokens)  # Counter keeps first-appearance order among equal counts
     words = [w for w, c in sorted(counts.items(), key=lambda wc: -wc[1]) if c >= min_count]
     index = {w: i for i, w in enumerate(words)}
     return np.array([index[t] for t in tokens if t in index], dtype=np.int64), words
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("build_vocabulary is not implemented yet: count the tokens, sort by count "
+    # EXERCISE:                           "(ties: first appearance), drop rare words, map tokens to ids")
 
 
 def skipgram_pairs(token_ids, window) -> np.ndarray:
@@ -355,6 +383,7 @@ def skipgram_pairs(token_ids, window) -> np.ndarray:
     Raises:
         ValueError: if ``window`` < 1.
     """
+    # BEGIN SOLUTION
     if int(window) < 1:
         raise ValueError(f"window must be at least 1, got {window}")
     ids = np.asarray(token_ids, dtype=np.int64).ravel()
@@ -369,6 +398,9 @@ def skipgram_pairs(token_ids, window) -> np.ndarray:
     positions = np.concatenate(pairs)
     positions = positions[np.lexsort((positions[:, 1], positions[:, 0]))]
     return ids[positions]
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("skipgram_pairs is not implemented yet: for each position, pair the centre "
+    # EXERCISE:                           "id with every id at most `window` positions away (not itself)")
 
 
 def negative_sampling_distribution(counts, power=0.75) -> np.ndarray:
@@ -386,18 +418,24 @@ def negative_sampling_distribution(counts, power=0.75) -> np.ndarray:
     Raises:
         ValueError: a negative count, or all counts zero.
     """
+    # BEGIN SOLUTION
     counts = np.asarray(counts, dtype=np.float64)
     if counts.ndim != 1 or np.any(counts < 0) or counts.sum() == 0:
         raise ValueError("counts must be a 1-D array of non-negative numbers, not all zero")
     weights = counts ** power
     weights[counts == 0] = 0.0
     return weights / weights.sum()
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("negative_sampling_distribution is not implemented yet: raise the counts to "
+    # EXERCISE:                           "`power` and divide by their sum")
 
 
+# BEGIN SOLUTION
 def _sigmoid(x):
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow
 
 
+# END SOLUTION
 def sgns_step(W_in, W_out, centres, contexts, negatives, lr) -> float:
     """One SGD step of skip-gram with negative sampling; updates ``W_in`` and ``W_out`` in place.
 
@@ -421,6 +459,7 @@ def sgns_step(W_in, W_out, centres, contexts, negatives, lr) -> float:
         >>> W_out.tolist()   # u_1 pulled towards v = [1, 0], the negative u_2 pushed away
         [[0.0, 0.0], [0.25, 0.0], [-0.25, 0.0]]
     """
+    # BEGIN SOLUTION
     centres = np.asarray(centres, dtype=np.int64).ravel()
     contexts = np.asarray(contexts, dtype=np.int64).ravel()
     negatives = np.asarray(negatives, dtype=np.int64).reshape(len(centres), -1)
@@ -440,6 +479,10 @@ def sgns_step(W_in, W_out, centres, contexts, negatives, lr) -> float:
     np.add.at(W_out, contexts, -lr * grad_u_pos)
     np.add.at(W_out, negatives.ravel(), -lr * grad_u_neg.reshape(-1, W_out.shape[1]))
     return float(loss.mean())
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("sgns_step is not implemented yet: compute the loss and the three gradients "
+    # EXERCISE:                           "of the docstring, then move every row against its gradient (repeated ids "
+    # EXERCISE:                           "add up)")
 
 
 def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=5,
@@ -459,6 +502,7 @@ def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=
         >>> W.shape, losses[-1] < losses[0]
         ((3, 4), True)
     """
+    # BEGIN SOLUTION
     rng = np.random.default_rng(seed)
     pairs = np.concatenate([skipgram_pairs(s, window) for s in sentences] or [np.zeros((0, 2), np.int64)])
     if len(pairs) == 0:
@@ -484,3 +528,6 @@ def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=
             step += 1
         losses.append(epoch_loss / len(pairs))
     return W_in, losses
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("train_skipgram is not implemented yet: pairs, counts, noise distribution; "
+    # EXERCISE:                           "each epoch shuffle, draw negatives, call sgns_step per batch")

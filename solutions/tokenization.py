@@ -25,17 +25,18 @@ Grade this chapter with:  pytest autograder/test_tokenization.py
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from itertools import chain, repeat
+from collections import Counter, defaultdict  # SOLUTION
+from itertools import chain, repeat  # SOLUTION
 from pathlib import Path
 
-import regex
+import regex  # EXERCISE: import regex  # noqa: F401  (the GPT-2 pattern needs \p{L}, which the re module lacks)
 
 from tokemb import assets
 
 # GPT-2's pre-tokenizer: contractions, optional space + letters, optional space + digits,
 # optional space + other symbols, runs of whitespace (leaving the last space to the next word).
 GPT2_PATTERN = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+# BEGIN SOLUTION
 _GPT2_RE = regex.compile(GPT2_PATTERN)
 _BYTE = [bytes([b]) for b in range(256)]  # byte value -> its one-byte symbol
 _NEVER = float("inf")                       # the rank of a pair that is not a merge
@@ -56,6 +57,7 @@ def _special_splitter(special_tokens):
     if not specials:
         return None
     return regex.compile("(" + "|".join(regex.escape(s) for s in specials) + ")")
+# END SOLUTION
 
 
 def pretokenize(text: str, special_tokens=()) -> list[str]:
@@ -77,10 +79,15 @@ def pretokenize(text: str, special_tokens=()) -> list[str]:
     Raises:
         TypeError: if ``text`` is not a str.
     """
+    # BEGIN SOLUTION
     _check_text(text)
     return _split(text, _special_splitter(special_tokens))
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("pretokenize is not implemented yet: cut out the special tokens first, then "
+    # EXERCISE:                           "split the rest with GPT2_PATTERN")
 
 
+# BEGIN SOLUTION
 def _split(text: str, splitter) -> list[str]:
     """:func:`pretokenize` with the special-token splitter already compiled (or None)."""
     if splitter is None:
@@ -94,6 +101,7 @@ def _split(text: str, splitter) -> list[str]:
     return pieces
 
 
+# END SOLUTION
 def count_pairs(word_counts: dict) -> dict:
     """Count adjacent symbol pairs over pre-tokens, each weighted by how often it occurs.
 
@@ -104,11 +112,15 @@ def count_pairs(word_counts: dict) -> dict:
         >>> count_pairs({(b"l", b"o", b"w"): 5, (b"l", b"o", b"o", b"p"): 2})
         {(b'l', b'o'): 7, (b'o', b'w'): 5, (b'o', b'o'): 2, (b'o', b'p'): 2}
     """
+    # BEGIN SOLUTION
     pairs: dict[tuple[bytes, bytes], int] = defaultdict(int)  # (bytes, bytes) -> count
     for word, count in word_counts.items():
         for pair in zip(word, word[1:]):
             pairs[pair] += count
     return dict(pairs)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("count_pairs is not implemented yet: for each word, add its count to every "
+    # EXERCISE:                           "adjacent (left, right) pair")
 
 
 def merge_pair(word: tuple, pair: tuple) -> tuple:
@@ -122,6 +134,7 @@ def merge_pair(word: tuple, pair: tuple) -> tuple:
         >>> merge_pair((b"a", b"a", b"a"), (b"a", b"a"))
         (b'aa', b'a')
     """
+    # BEGIN SOLUTION
     first, second = pair
     out, i, n = [], 0, len(word)
     while i < n:
@@ -132,6 +145,9 @@ def merge_pair(word: tuple, pair: tuple) -> tuple:
             out.append(word[i])
             i += 1
     return tuple(out)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("merge_pair is not implemented yet: walk the word left to right and join "
+    # EXERCISE:                           "each occurrence of the pair (occurrences do not overlap)")
 
 
 def best_pair(pair_counts: dict) -> tuple:
@@ -149,10 +165,14 @@ def best_pair(pair_counts: dict) -> tuple:
     Raises:
         ValueError: if there are no pairs.
     """
+    # BEGIN SOLUTION
     if not pair_counts:
         raise ValueError("best_pair needs at least one pair to choose from")
     top = max(pair_counts.values())
     return max(pair for pair, count in pair_counts.items() if count == top)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("best_pair is not implemented yet: the highest count wins; among equal "
+    # EXERCISE:                           "counts, the greatest pair")
 
 
 def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list]:
@@ -184,6 +204,7 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list
         TypeError: if ``text`` is not a str.
         ValueError: if ``vocab_size`` is smaller than 256 + the number of special tokens.
     """
+    # BEGIN SOLUTION
     _check_text(text)
     specials = list(dict.fromkeys(special_tokens))
     if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
@@ -227,6 +248,9 @@ def train_bpe(text: str, vocab_size: int, special_tokens=()) -> tuple[dict, list
                 where[p].add(i)
         pair_counts.pop(pair, None)
     return vocab, merges
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("train_bpe is not implemented yet: start from the 256 bytes and the "
+    # EXERCISE:                           "specials, then repeat: count pairs, pick best_pair, merge it in every word")
 
 
 def explain_split(word: str, vocab: dict, merges: list) -> list[tuple[bytes, ...]]:
@@ -260,6 +284,7 @@ def explain_split(word: str, vocab: dict, merges: list) -> list[tuple[bytes, ...
         ValueError: if ``word`` is empty or more than one pre-token, or a piece (a byte of the
             word, or what a merge makes) is not in ``vocab``.
     """
+    # BEGIN SOLUTION
     if not isinstance(word, str):
         raise TypeError(f"word must be a str, not {type(word).__name__}")
     if not isinstance(vocab, dict) or not all(isinstance(token, bytes) for token in vocab.values()):
@@ -292,6 +317,10 @@ def explain_split(word: str, vocab: dict, merges: list) -> list[tuple[bytes, ...
             raise ValueError(f"merge #{rank[pair]} {pair!r} makes {pair[0] + pair[1]!r}, which is not in vocab")
         symbols = merge_pair(symbols, pair)
         steps.append(symbols)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("explain_split is not implemented yet: start from the word's bytes, then "
+    # EXERCISE:                           "repeatedly merge_pair the adjacent pair that comes first in merges, "
+    # EXERCISE:                           "keeping every step")
 
 
 class BPETokenizer:
@@ -328,6 +357,7 @@ class BPETokenizer:
             >>> BPETokenizer({i: bytes([i]) for i in range(256)}, []).encode("hi")
             [104, 105]
         """
+        # BEGIN SOLUTION
         self.vocab = dict(vocab)
         self.merges = [tuple(pair) for pair in merges]
         self.special_tokens = list(dict.fromkeys(special_tokens or []))
@@ -347,7 +377,12 @@ class BPETokenizer:
         self._special_ids = {s: self._id_of[s.encode("utf-8")] for s in self.special_tokens}
         self._splitter = _special_splitter(self.special_tokens)
         self._cache: dict[str, list[int]] = {}  # pre-token -> its ids (texts repeat words a lot)
+        # END SOLUTION
+        # EXERCISE: raise NotImplementedError("BPETokenizer.__init__ is not implemented yet: keep vocab, merges and "
+        # EXERCISE:                           "special_tokens as attributes (save() reads them), a map bytes -> id, "
+        # EXERCISE:                           "and each merge's rank")
 
+    # BEGIN SOLUTION
     def _encode_piece(self, piece: str) -> list[int]:
         """Ids of one pre-token: merge the pair with the earliest merge, until none applies."""
         symbols = [_BYTE[b] for b in piece.encode("utf-8")]
@@ -373,6 +408,7 @@ class BPETokenizer:
             cache[piece] = self._encode_piece(piece) if special is None else [special]
         return list(chain.from_iterable(map(cache.__getitem__, pieces)))
 
+    # END SOLUTION
     def encode(self, text: str) -> list[int]:
         """The ids of ``text``: special tokens whole, every other pre-token by BPE.
 
@@ -388,8 +424,12 @@ class BPETokenizer:
         Raises:
             TypeError: if ``text`` is not a str.
         """
+        # BEGIN SOLUTION
         _check_text(text)
         return self._ids_of(_split(text, self._splitter))
+        # END SOLUTION
+        # EXERCISE: raise NotImplementedError("BPETokenizer.encode is not implemented yet: split with pretokenize, "
+        # EXERCISE:                           "then in each pre-token merge the lowest-rank pair until none applies")
 
     def encode_iterable(self, lines):
         """Yield the ids of ``"".join(lines)``, reading ``lines`` one at a time (a generator).
@@ -422,6 +462,7 @@ class BPETokenizer:
         Raises:
             TypeError: if a line is not a str.
         """
+        # BEGIN SOLUTION
         buffer = ""
         for line in lines:
             _check_text(line)
@@ -434,11 +475,17 @@ class BPETokenizer:
             buffer = "".join(kept) + buffer[len(buffer) - unfinished:]
         if buffer:
             yield from self.encode(buffer)
+        # END SOLUTION
+        # EXERCISE: raise NotImplementedError("BPETokenizer.encode_iterable is not implemented yet: keep a buffer; "
+        # EXERCISE:                           "after each line yield the ids of all its pre-tokens but the last two, "
+        # EXERCISE:                           "and keep those two")
 
+    # BEGIN SOLUTION
     def _unfinished_special(self, text: str) -> int:
         """The length of the longest end of ``text`` that is the beginning (not all) of a special token."""
         return max((k for s in self.special_tokens for k in range(1, len(s)) if text.endswith(s[:k])), default=0)
 
+    # END SOLUTION
     def decode(self, ids) -> str:
         """The text of ``ids``: their bytes joined and read as UTF-8 (invalid bytes become "�").
 
@@ -451,6 +498,7 @@ class BPETokenizer:
             TypeError: if an id is not an int.
             ValueError: if an id is not in the vocabulary.
         """
+        # BEGIN SOLUTION
         out = []
         for i in ids:
             if not isinstance(i, int) or isinstance(i, bool):
@@ -460,6 +508,9 @@ class BPETokenizer:
                 raise ValueError(f"id {i} is not in the vocabulary (ids run over {len(self.vocab)} entries)")
             out.append(token)
         return b"".join(out).decode("utf-8", errors="replace")
+        # END SOLUTION
+        # EXERCISE: raise NotImplementedError("BPETokenizer.decode is not implemented yet: join the ids' bytes and "
+        # EXERCISE:                           "read them as UTF-8 (invalid bytes become U+FFFD); reject unknown ids")
 
     # ----------------------------------------------------------------------- provided
 
