@@ -140,17 +140,44 @@ class TiktokenBPE {
     return parts.map((p) => this.ranks.get(p));
   }
 
+  pieceIds(piece) {
+    let ids = this.cache.get(piece);
+    if (ids === undefined) { ids = this.encodePiece(piece); this.cache.set(piece, ids); }
+    return ids;
+  }
+
   encode(text) {
     const out = [];
     for (const piece of pretokenize(this.pattern, text)) {
-      let ids = this.cache.get(piece);
-      if (ids === undefined) { ids = this.encodePiece(piece); this.cache.set(piece, ids); }
-      for (const id of ids) out.push(id);
+      for (const id of this.pieceIds(piece)) out.push(id);
     }
     return out;
   }
 
   tokenBytes(id) { return Uint8Array.from(this.bytesOf[id], (c) => c.charCodeAt(0)); }
+
+  // For explainSplit. GPT-2's list of merges is its ranks from 256 on: merge #r makes the token
+  // of rank 256 + r, and its two parts are what tiktoken's merging of that token's bytes gives
+  // when only lower ranks may be used. (a, b) is a merge only if it is exactly those parts: a + b
+  // can be a token made from another pair.
+  units(bytes) { return Array.from(bytes, (b) => String.fromCharCode(b)); }
+  unitBytes(unit) { return Uint8Array.from(unit, (c) => c.charCodeAt(0)); }
+  unitId(unit) { return this.ranks.get(unit); }
+  join(a, b) { return a + b; }
+  mergeRank(a, b) {
+    const rank = this.ranks.get(a + b);
+    if (rank === undefined || rank < 256) return undefined;
+    if (!this.parts) this.parts = new Map();
+    let parts = this.parts.get(rank);
+    if (parts === undefined) {
+      parts = mergeLowestFirst(this.units(this.tokenBytes(rank)), (x, y) => {
+        const r = this.ranks.get(x + y);
+        return r !== undefined && r < rank ? r : undefined;
+      }, (x, y) => x + y);
+      this.parts.set(rank, parts);
+    }
+    return parts.length === 2 && parts[0] === a && parts[1] === b ? rank - 256 : undefined;
+  }
 }
 
 async function loadRanks(b64) {
@@ -280,6 +307,44 @@ class TrainedBPE {
   }
 
   tokenBytes(id) { return this.bytesOf[id]; }
+
+  // For explainSplit: pieces are ids; merge #r joins its pair into id 256 + r, if r < the slider's k.
+  units(bytes) { return Array.from(bytes); }
+  unitBytes(unit) { return this.bytesOf[unit]; }
+  unitId(unit) { return unit; }
+  join(a, b) { return 256 + this.rank.get(a * 65536 + b); }
+  mergeRank(a, b) {
+    const r = this.rank.get(a * 65536 + b);
+    return r !== undefined && r < this.k ? r : undefined;
+  }
+}
+
+// ------------------------------------------------------------------ how one word splits
+// The steps of the reference explain_split (solutions/tokenization.py) for one pre-token: its
+// UTF-8 bytes, then, again and again, the adjacent pair with the lowest merge rank present is
+// merged at every place it occurs, left to right, until no adjacent pair is a merge. The last
+// step is the tokenizer's pieces for the word. `tok` is GPT-2's TiktokenBPE or the TrainedBPE.
+// Returns [{pieces, rank, pair, made}]: the pieces (tok's units), the rank and pair of the merge
+// that made the step (null for the bytes) and the positions of the pieces it made.
+function explainSplit(tok, word) {
+  let pieces = tok.units(utf8.encode(word));
+  const steps = [{ pieces, rank: null, pair: null, made: [] }];
+  for (;;) {
+    let rank = Infinity, at = -1;
+    for (let i = 0; i + 1 < pieces.length; i++) {
+      const r = tok.mergeRank(pieces[i], pieces[i + 1]);
+      if (r !== undefined && r < rank) { rank = r; at = i; }
+    }
+    if (at < 0) return steps;
+    const [a, b] = [pieces[at], pieces[at + 1]], joined = tok.join(a, b), next = [], made = [];
+    for (let i = 0; i < pieces.length;) {
+      if (i + 1 < pieces.length && pieces[i] === a && pieces[i + 1] === b) {
+        made.push(next.length); next.push(joined); i += 2;
+      } else next.push(pieces[i++]);
+    }
+    pieces = next;
+    steps.push({ pieces, rank, pair: [a, b], made });
+  }
 }
 
 // ------------------------------------------------------------------ loading and display text
@@ -298,8 +363,10 @@ const strictUtf8 = typeof TextDecoder !== "undefined" ? new TextDecoder("utf-8",
 
 // A token as text: its bytes read as UTF-8, or as \xNN escapes when it holds part of a character.
 function tokenText(tok, id) {
-  if (tok.tokenText) return tok.tokenText(id);
-  const bytes = tok.tokenBytes(id);
+  return tok.tokenText ? tok.tokenText(id) : bytesText(tok.tokenBytes(id));
+}
+
+function bytesText(bytes) {
   try {
     return strictUtf8.decode(bytes);
   } catch (err) {
@@ -404,6 +471,119 @@ class TokenRow {
   }
 }
 
+// ------------------------------------------------------------------ the "How this word splits" panel
+// explainSplit's steps for one word, for GPT-2 and for the trained BPE with the slider's merges.
+// Computed only for the chosen word, and only while the panel is open. A word longer than
+// EXPLAIN_MAX_BYTES is not replayed (its steps would fill the screen); the rows still show it.
+const EXPLAIN_MAX_BYTES = 100;
+
+const plain = (text) => text.replace(/ /g, "␣").replace(/\n/g, "↵");
+
+// The word to explain, from what the reader typed: its first GPT-2 pre-token (BPE splits each
+// pre-token alone), and a note saying what was done with the rest; word null when there is
+// nothing to explain (the note says why).
+function chooseWord(text) {
+  if (!text) return { word: null, note: "Type a word, or click or tap a token in the GPT-2 row, to see how it splits." };
+  const pre = pretokenize(PATTERNS.gpt2, text), word = pre[0];
+  let note = "";
+  if (pre.length > 1) {
+    const list = pre.slice(0, 6).map((p) => `“${plain(p)}”`).join(" ") + (pre.length > 6 ? " …" : "");
+    note = `That is ${pre.length.toLocaleString("en")} pre-tokens (${list}), and BPE splits each one alone: ` +
+           `this is the first, “${plain(word)}”.`;
+  }
+  const n = utf8.encode(word).length;
+  if (n > EXPLAIN_MAX_BYTES) {
+    const long = `“${plain(word).slice(0, 20)}…” is ${n.toLocaleString("en")} bytes long: ` +
+                 `the steps are shown for words of up to ${EXPLAIN_MAX_BYTES} bytes.`;
+    return { word: null, note: note ? `${note} ${long}` : long };
+  }
+  return { word, note };
+}
+
+function pieceHtml(tok, unit, cls, withId) {
+  const id = withId ? `<sub>${tok.unitId(unit)}</sub>` : "";
+  return `<span class="tp-tok${cls}">${displayHtml(bytesText(tok.unitBytes(unit)))}${id}</span>`;
+}
+
+// One tokenizer's steps as an ordered list: each step's merge (rank, parts) and its pieces, the
+// pieces it made outlined; the last step (the tokens) with their ids, as in the rows.
+function stepsHtml(tok, steps) {
+  let html = '<ol class="tp-steps">';
+  steps.forEach((step, s) => {
+    const last = s === steps.length - 1, made = new Set(step.made);
+    let label = step.rank === null ? `${step.pieces.length} bytes`
+      : `rank ${step.rank.toLocaleString("en")}: ${pieceHtml(tok, step.pair[0], "", false)} + ${pieceHtml(tok, step.pair[1], "", false)}`;
+    if (last) label += " → the tokens: no adjacent pair is a merge";
+    html += `<li><span class="tp-step-label">${label}</span><span class="tp-pieces">`;
+    step.pieces.forEach((unit, i) => { html += pieceHtml(tok, unit, made.has(i) ? " tp-new" : "", last); });
+    html += "</span></li>";
+  });
+  return html + "</ol>";
+}
+
+class ExplainPanel {
+  constructor(box, toks) {
+    this.box = box;
+    this.toks = toks;
+    this.input = box.querySelector(".tp-word");
+    this.summaryWord = box.querySelector(".tp-explain-word");
+    this.note = box.querySelector(".tp-explain-note");
+    this.out = {};
+    for (const name of ["gpt2", "trained"]) this.out[name] = box.querySelector(`[data-explain="${name}"]`);
+    this.shown = {};  // what each part shows now: "word|merges"
+    this.following = true;  // the word follows the text until the reader picks one
+  }
+
+  // the reader's text changed: while following, take its first word that GPT-2 splits in two or more
+  followText(text) {
+    if (!this.following) return;
+    const re = new RegExp(PATTERNS.gpt2, "gu");
+    let word = "", m;
+    for (let n = 0; n < 1000 && (m = re.exec(text)); n++) {
+      if (!word) word = m[0];
+      if (this.toks.gpt2.pieceIds(m[0]).length > 1) { word = m[0]; break; }
+    }
+    this.input.value = word;
+  }
+
+  pick(word) {
+    this.following = false;
+    this.input.value = word;
+    this.box.open = true;
+  }
+
+  render() {
+    const { word, note } = chooseWord(this.input.value);
+    this.summaryWord.textContent = word === null ? "" : `: “${plain(word)}”`;
+    if (!this.box.open) return;
+    this.note.textContent = note;
+    for (const name of ["gpt2", "trained"]) {
+      const tok = this.toks[name];
+      const key = `${word}|${name === "trained" ? tok.k : ""}`;
+      if (this.shown[name] === key) continue;
+      this.shown[name] = key;
+      const head = this.out[name].querySelector(".tp-explain-head");
+      const body = this.out[name].querySelector(".tp-explain-steps");
+      if (word === null) { head.textContent = ""; body.innerHTML = ""; continue; }
+      const steps = explainSplit(tok, word), n = steps[steps.length - 1].pieces.length;
+      const merges = name === "trained" ? ` with its first ${tok.k.toLocaleString("en")} merges (the slider)` : "";
+      head.textContent = `${LABELS[name]}${merges}: ${steps.length - 1} merge step${steps.length === 2 ? "" : "s"}, ` +
+                         `${n} token${n === 1 ? "" : "s"}`;
+      body.innerHTML = stepsHtml(tok, steps);
+    }
+  }
+}
+
+// the pre-token of the text that holds token number `index` of the GPT-2 row
+function preTokenAt(tok, text, index) {
+  let seen = 0;
+  for (const piece of pretokenize(tok.pattern, text)) {
+    seen += tok.pieceIds(piece).length;
+    if (index < seen) return piece;
+  }
+  return null;
+}
+
 async function mount(root, data) {
   const status = root.querySelector(".tp-status");
   status.textContent = "Loading the vocabularies…";
@@ -420,6 +600,18 @@ async function mount(root, data) {
     if (!toks[name]) { box.querySelector(".tp-count").textContent = "not included"; continue; }
     rows[name] = new TokenRow(box, toks[name]);
   }
+  const explainBox = root.querySelector(".tp-explain");
+  const explain = explainBox && toks.gpt2 ? new ExplainPanel(explainBox, toks) : null;
+  if (explain) {
+    explain.input.addEventListener("input", () => { explain.following = false; explain.render(); });
+    explainBox.addEventListener("toggle", () => explain.render());
+    rows.gpt2.list.addEventListener("click", (event) => {
+      const span = event.target.closest(".tp-tok");
+      if (!span || span.parentElement !== rows.gpt2.list) return;
+      const word = preTokenAt(toks.gpt2, input.value, Array.prototype.indexOf.call(rows.gpt2.list.children, span));
+      if (word !== null) { explain.pick(word); explain.render(); }
+    });
+  }
   // What changed since the last frame: the text re-encodes every row, the slider only the
   // trained BPE's. Work is done once per animation frame, however many events arrived.
   let textChanged = true, mergesChanged = true, pending = false;
@@ -434,6 +626,10 @@ async function mount(root, data) {
     for (const [name, row] of Object.entries(rows)) {
       if (textChanged || (mergesChanged && name === "trained")) row.show(toks[name].encode(text));
     }
+    if (explain && (textChanged || mergesChanged)) {
+      if (textChanged) explain.followText(text);
+      explain.render();
+    }
     textChanged = mergesChanged = false;
     root.dataset.rendered = String(Number(root.dataset.rendered || 0) + 1);  // for tests: a frame was drawn
   };
@@ -446,5 +642,5 @@ async function mount(root, data) {
 
 if (typeof module !== "undefined") {
   module.exports = { PATTERNS, pretokenize, loadTokenizers, tokenText, mergeLabel, displayHtml, mergeLowestFirst,
-                     TiktokenBPE, WordPiece, TrainedBPE };
+                     TiktokenBPE, WordPiece, TrainedBPE, explainSplit, chooseWord, EXPLAIN_MAX_BYTES };
 }

@@ -32,9 +32,18 @@ N_MERGES = 1000
 TIKTOKEN_NAMES = ("gpt2", "cl100k_base", "o200k_base")
 
 
+def _js_constant(name: str) -> int:
+    return int(re.search(rf"^const {name} = (\d+);", JS_PATH.read_text(encoding="utf-8"), re.M).group(1))
+
+
 def rows_shown() -> int:
     """How many tokens a row draws before its "Show all" button (``SHOWN`` in the script)."""
-    return int(re.search(r"^const SHOWN = (\d+);", JS_PATH.read_text(encoding="utf-8"), re.M).group(1))
+    return _js_constant("SHOWN")
+
+
+def explain_max_bytes() -> int:
+    """The longest word (in UTF-8 bytes) whose steps "How this word splits" shows (``EXPLAIN_MAX_BYTES``)."""
+    return _js_constant("EXPLAIN_MAX_BYTES")
 
 
 def _gz64(raw: bytes) -> str:
@@ -103,16 +112,46 @@ html[data-theme="dark"] .tp-tok sub { color: #d0d7de; }
 .tp-more { margin-top: 0.3rem; font: inherit; font-size: 0.9rem; color: var(--tp-fg); background: var(--tp-bg);
   border: 1px solid var(--tp-border); border-radius: 4px; padding: 0.2rem 0.6rem; cursor: pointer; }
 .tp-merge-label { font-family: monospace; color: var(--tp-muted); overflow-wrap: anywhere; }
+.tp-explain { margin-top: 0.8rem; border: 1px solid var(--tp-border); border-radius: 4px; padding: 0.3rem 0.6rem; }
+.tp-explain summary { font-weight: 600; cursor: pointer; padding: 0.2rem 0; }
+.tp-explain-word { font-family: monospace; font-weight: normal; overflow-wrap: anywhere; }
+.tp-word { font: inherit; font-family: monospace; color: var(--tp-fg); background: var(--tp-bg); width: 100%;
+  max-width: 24rem; box-sizing: border-box; border: 1px solid var(--tp-border); border-radius: 4px; padding: 0.3rem; }
+.tp-explain-note { color: var(--tp-muted); margin: 0.3rem 0; overflow-wrap: anywhere; }
+.tp-explain-note:empty { display: none; }
+.tp-explain-head { font-weight: 600; margin: 0.6rem 0 0.2rem 0; }
+.tp-steps { margin: 0; padding-left: 2rem; }
+.tp-steps li { margin: 0.15rem 0; }
+.tp-step-label { color: var(--tp-muted); font-size: 0.85rem; margin-right: 0.5rem; }
+.tp-step-label .tp-tok { background: transparent; border: 1px solid var(--tp-border); }
+.tp-pieces { line-height: 2.1; overflow-wrap: anywhere; }
+@media (max-width: 40rem) { .tp-step-label { display: block; } }
+/* the pieces the step's merge made */
+.tp-tok.tp-new { outline: 2px solid var(--tp-fg); outline-offset: -1px; }
+/* tokens of the GPT-2 row can be clicked to explain their word */
+[data-tok="gpt2"] .tp-tok { cursor: pointer; }
 """
 
 DEFAULT_TEXT = "Tokenization isn't magic: tokenization-aware models see 1234567 as chunks. Grüße, Привет, 東京 🙂"
+
+
+# "How this word splits": explain_split's steps for one word (a pre-token), folded until opened
+EXPLAIN_HTML = (
+    '<details class="tp-explain"><summary>How this word splits<span class="tp-explain-word"></span></summary>'
+    '<label for="tp-word">A word (one pre-token); or click or tap a token in the GPT-2 row</label>'
+    '<input id="tp-word" class="tp-word" type="text" spellcheck="false" autocomplete="off" autocapitalize="off">'
+    '<p class="tp-explain-note" aria-live="polite"></p>'
+    + "".join(f'<div data-explain="{name}"><p class="tp-explain-head"></p><div class="tp-explain-steps"></div></div>'
+              for name in ("gpt2", "trained"))
+    + "</details>"
+)
 
 
 def page_html() -> str:
     """The demo as one self-contained HTML fragment: markup, CSS, data (JSON) and script inline."""
     boxes = "".join(
         f'<section class="tp-box" data-tok="{name}"><h3>{label}<span class="tp-count"></span></h3>'
-        f'<div class="tp-tokens"></div></section>'
+        f'<div class="tp-tokens"></div></section>' + (EXPLAIN_HTML if name == "gpt2" else "")
         for name, label in [("gpt2", "GPT-2"), ("cl100k_base", "cl100k_base (GPT-3.5, GPT-4)"),
                             ("o200k_base", "o200k_base (GPT-4o)"), ("bert", "BERT WordPiece (uncased)")])
     trained = ('<section class="tp-box" data-tok="trained">'

@@ -2,8 +2,9 @@
 gives the same ids as the Python tokenizers — tiktoken (gpt2, cl100k_base, o200k_base), the
 ``tokenizers`` BERT WordPiece, and the reference BPETokenizer for the article's trained BPE at
 several points of the merge slider — on texts with emoji, other scripts, digits and odd spacing.
-Also: the rewritten (possessive-free) regexes split exactly like tiktoken's, and the page is
-self-contained."""
+Also: the rewritten (possessive-free) regexes split exactly like tiktoken's; the "How this word
+splits" panel's steps are the reference ``explain_split``'s; the page is self-contained. The
+JavaScript runs under Node (tests/js/tokenizer_playground.mjs)."""
 from __future__ import annotations
 
 import functools
@@ -11,11 +12,11 @@ import re
 
 import pytest
 import regex
+from node_runner import node, run_node
 
+from demos import tokenizer_playground as tp
 from solutions import tokenization as tk
 from tokemb import assets
-from demos import node, run_node
-from demos import tokenizer_playground as tp
 
 
 TEXTS = [
@@ -36,37 +37,11 @@ TEXTS = [
 ]
 TRAINED_STEPS = [0, 1, 10, 137, 500, tp.N_MERGES]
 
-RUNNER = """
-const tp = require(process.argv[2]);
-const fs = require("fs");
-(async () => {
-  const data = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-  const cases = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-  const toks = await tp.loadTokenizers(data);
-  const out = { pre: {}, ids: {}, trained: {}, ms: 0 };
-  for (const name of ["gpt2", "cl100k_base", "o200k_base"]) {
-    out.pre[name] = cases.texts.map((t) => tp.pretokenize(tp.PATTERNS[name], t));
-  }
-  const t0 = process.hrtime.bigint();
-  for (const name of ["gpt2", "cl100k_base", "o200k_base", "bert"]) out.ids[name] = cases.texts.map((t) => toks[name].encode(t));
-  out.ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  for (const k of cases.steps) {
-    toks.trained.setMerges(k);
-    out.trained[k] = cases.texts.map((t) => toks.trained.encode(t));
-  }
-  out.label = tp.mergeLabel(toks.trained, 1);
-  out.shown = cases.invisible.map((s) => tp.displayHtml(s));
-  out.text = cases.show.map((id) => tp.tokenText(toks.gpt2, id));
-  process.stdout.write(JSON.stringify(out));
-})().catch((err) => { console.error(err); process.exit(1); });
-"""
-
-
 @functools.cache
 def _js_results() -> dict:
     if not node():
         pytest.skip("node is not installed: the demo's JavaScript cannot be checked here")
-    return run_node(RUNNER, tp.JS_PATH, tp.demo_data(),
+    return run_node("tokenizer_playground.mjs", tp.JS_PATH, tp.demo_data(),
                     {"texts": TEXTS, "steps": TRAINED_STEPS, "show": _show_ids(), "invisible": INVISIBLE})
 
 
@@ -103,6 +78,94 @@ def test_trained_bpe_is_the_articles():
     """The page replays the same 1,000 merges the article trains (same corpus, same call)."""
     vocab, merges = tk.train_bpe("\n".join(assets.lee_corpus()), 256 + tp.N_MERGES)
     assert merges == tp.trained_bpe()[1]
+
+
+# ------------------------------------------------------------------ "How this word splits"
+# Pre-tokens (explain_split takes one): hand-picked cases, then every distinct pre-token of TEXTS
+# and of two Lee corpus articles. A pair repeated in a word (banana, 1111, !!!!) tells "every
+# occurrence" from "the first"; multi-byte characters make byte-level partial-character pieces.
+EXPLAIN_WORDS = [
+    "tokenization", " tokenization", "-", "aware", " government", "government", " Australian",
+    "banana", " Mississippi", "aaaaaaa", " 11111111", "1234567", " 2024", "!!!!!!", "...", "'s", "'ll",
+    " naïve", " café", "Grüße", " Ångström", "東京", " こんにちは", "한국어", " Привет", "مرحبا", " नमस",
+    "🙂", "🙂🙂🙂", " 👍🏽", "👨\u200d👩\u200d👧", "🏳️\u200d🌈", "\u200b", "   ", "\t\t", "\n\n", " a",
+]
+EXPLAIN_STEPS = [0, 10, 137, tp.N_MERGES]  # the trained BPE with its first k merges (the slider)
+
+
+@functools.cache
+def _explain_words() -> list[str]:
+    words = dict.fromkeys(EXPLAIN_WORDS)
+    for text in [*TEXTS, *assets.lee_corpus()[:2]]:
+        words.update(dict.fromkeys(tk.pretokenize(text)))
+    return list(words)
+
+
+@functools.cache
+def _js_explained() -> dict:
+    if not node():
+        pytest.skip("node is not installed: the demo's JavaScript cannot be checked here")
+    return run_node("tokenizer_playground.mjs", tp.JS_PATH, tp.demo_data(),
+                    {"explain": _explain_words(), "steps": EXPLAIN_STEPS})
+
+
+def _made_by(steps, rank) -> list:
+    """The rank of the merge between each step and the next: the pair at the first place they differ."""
+    ranks = [None]
+    for before, after in zip(steps, steps[1:]):
+        i = next(i for i, (a, b) in enumerate(zip(before, after)) if a != b)
+        ranks.append(rank[before[i], before[i + 1]])
+    return ranks
+
+
+def _check_explained(js, vocab, merges, what):
+    words = _explain_words()
+    assert len(js) == len(words) >= 300, f"{len(js)} words explained"
+    rank = {}
+    for r, pair in enumerate(merges):
+        rank.setdefault(pair, r)
+    for word, got in zip(words, js):
+        assert tk.pretokenize(word) == [word], f"{word!r} is not one pre-token: the test's word list is wrong"
+        expected = tk.explain_split(word, vocab, merges)
+        steps = [tuple(bytes.fromhex(h) for h in pieces) for _, pieces in got]
+        assert steps == expected, f"{what}: the steps for {word!r} differ: JS {steps}, explain_split {expected}"
+        assert [r for r, _ in got] == _made_by(expected, rank), f"{what}: the ranks named for {word!r} differ"
+
+
+def test_js_explain_split_equals_reference_on_gpt2():
+    """GPT-2's steps, with GPT-2's own merges (the page has only tiktoken's ranks), and the last
+    step is tiktoken's tokens for the word."""
+    vocab, merges = assets.gpt2_vocab_and_merges()
+    js = _js_explained()["gpt2"]
+    _check_explained(js, vocab, merges, "GPT-2")
+    enc = assets.tiktoken_encoding("gpt2")
+    for word, got in zip(_explain_words(), js):
+        tokens = [enc.decode_single_token_bytes(i) for i in enc.encode_ordinary(word)]
+        assert [bytes.fromhex(h) for h in got[-1][1]] == tokens, f"the last step for {word!r} is not tiktoken's tokens"
+
+
+@pytest.mark.parametrize("k", EXPLAIN_STEPS)
+def test_js_explain_split_equals_reference_on_trained_bpe(k):
+    vocab, merges = tp.trained_bpe()
+    _check_explained(_js_explained()["trained"][str(k)], vocab, merges[:k], f"trained BPE with {k} merges")
+    if k == tp.N_MERGES:
+        tok = tk.BPETokenizer(vocab, merges)
+        for word, got in zip(_explain_words(), _js_explained()["trained"][str(k)]):
+            assert [bytes.fromhex(h) for h in got[-1][1]] == [vocab[i] for i in tok.encode(word)], word
+
+
+def test_explained_word_is_one_pre_token():
+    """The panel explains one pre-token: empty text asks for a word, several words explain the
+    first and say so, a word too long to replay says so; never an error."""
+    long = "7" * (tp.explain_max_bytes() + 1)
+    cases = ["", " tokenization", "tokenization-aware", "Hello world", long, "ok " + long]
+    chosen = run_node("tokenizer_playground.mjs", tp.JS_PATH, tp.demo_data(), {"explain": cases, "steps": []})["chosen"]
+    assert chosen[0]["word"] is None and "Type a word" in chosen[0]["note"]
+    assert chosen[1] == {"word": " tokenization", "note": ""}
+    assert chosen[2]["word"] == "tokenization" and "3 pre-tokens" in chosen[2]["note"] and "first" in chosen[2]["note"]
+    assert chosen[3]["word"] == "Hello" and "2 pre-tokens" in chosen[3]["note"]
+    assert chosen[4]["word"] is None and f"{len(long)} bytes" in chosen[4]["note"]
+    assert chosen[5]["word"] == "ok" and "2 pre-tokens" in chosen[5]["note"]
 
 
 INVISIBLE = ["\u200d", "\ufe0f", "a b\n", "\u2066", "<&>"]
@@ -142,6 +205,6 @@ def test_page_is_self_contained():
     html = tp.page_html()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "the page must not load anything remote"
     assert "fetch(" not in html
-    for label_for in ("tp-input", "tp-slider"):
+    for label_for in ("tp-input", "tp-slider", "tp-word"):
         assert f'for="{label_for}"' in html and f'id="{label_for}"' in html
     assert len(html.encode()) < 3_000_000, f"page is {len(html.encode()) / 1e6:.2f} MB"
