@@ -2,8 +2,8 @@
 
 - :func:`fail` raises an assertion whose hint replaces the test's own hint (or removes it)
   when a test checks more than one thing: a hint must belong to the mistake it follows.
-- :func:`raises` checks that a bad input raises the documented error, and says which input
-  did not.
+- :func:`raises` checks that a bad input raises the documented error (the one idiom for
+  "expect an exception" in the grader), and says which input did not, and what happened instead.
 - :func:`describe` names a value's type the way a learner thinks of it ("a numpy array of
   int64, shape (3,)"), for lines about types instead of numpy's "truth value is ambiguous".
 - :func:`numbers` shows two numbers with just enough digits to see where they differ, and
@@ -16,8 +16,11 @@
 from __future__ import annotations
 
 import math
+import traceback
 
 import numpy as np
+
+from autograder.seam import ExerciseImportError, is_graded_file, relative
 
 
 class GradingFailure(AssertionError):
@@ -34,13 +37,44 @@ def fail(message: str, hint: str | None = None):
     raise GradingFailure(message, hint)
 
 
-def raises(error: type[BaseException], call, what: str, hint: str | None = None):
-    """Call ``call()`` and fail unless it raises ``error`` ("{what} should raise ValueError, but returned ...")."""
+def raises(error: type[BaseException], call, what: str, hint: str | None = None, names: str | None = None):
+    """Call ``call()`` and fail unless it raises ``error``; return the error raised.
+
+    ``what`` names the bad input, and the line says what happened instead: "{what} should raise
+    ValueError, but returned 0.5" or "..., but raised TypeError in `f` (exercises/x.py, line 3):
+    ...". ``names``: a text the error's message must contain (the missing word it should name).
+    A stub's NotImplementedError and a module that cannot be imported go on to the score report,
+    which has its own line for them.
+
+    >>> raises(ValueError, lambda: int("x"), "int('x')")
+    ValueError("invalid literal for int() with base 10: 'x'")
+    >>> for call in (lambda: int("7"), lambda: int(None), lambda: {}["a"]):
+    ...     try:
+    ...         raises(ValueError, call, "this input", names="x")
+    ...     except AssertionError as err:
+    ...         print(err)
+    this input should raise ValueError, but returned 7
+    this input should raise ValueError, but raised TypeError: int() argument must be a string, ...
+    this input should raise ValueError, but raised KeyError: 'a'
+    >>> try:
+    ...     raises(KeyError, lambda: {}["a"], "a missing key", names="b")
+    ... except AssertionError as err:
+    ...     print(err)
+    a missing key raised KeyError, but its message should name 'b': 'a'
+    """
     __tracebackhide__ = True
     try:
         result = call()
-    except error:
-        return
+    except error as err:
+        if names is not None and names not in str(err):
+            fail(f"{what} raised {error.__name__}, but its message should name {names!r}: {_text(err)}", hint)
+        return err
+    except (NotImplementedError, ExerciseImportError, MemoryError):
+        raise
+    except Exception as err:  # noqa: BLE001 - any other error is the wrong one
+        graded = [f for f in traceback.extract_tb(err.__traceback__) if is_graded_file(f.filename)]
+        at = f" in `{graded[-1].name}` ({relative(graded[-1].filename)}, line {graded[-1].lineno})" if graded else ""
+        fail(f"{what} should raise {error.__name__}, but raised {type(err).__name__}{at}: {_text(err)}", hint)
     fail(f"{what} should raise {error.__name__}, but returned {_short(result)}", hint)
 
 
@@ -85,6 +119,12 @@ def int_list(value, what: str) -> list[int]:
                                                        for i in items):
         fail(f"{what} should be a list of integers, got {describe(value)}: {_short(value)}")
     return [int(i) for i in items]
+
+
+def _text(err: BaseException, limit: int = 200) -> str:
+    """An error's message on one line, cut to ``limit`` characters."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _short(value, limit: int = 60) -> str:

@@ -41,7 +41,7 @@ def _check_number(name: str, expected: float, reread: str, tol: float = 1e-6):
     try:
         value = float(got)
     except (TypeError, ValueError):
-        raise AssertionError(f"{name} must be a number (got {got!r})") from None
+        fail(f"{name} must be a number (got {got!r})")
     assert abs(value - expected) <= tol, f"{name}: not this number — reread {reread}"
 
 

@@ -15,7 +15,7 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.feedback import describe, numbers, raises, tolerance_for
+from autograder.feedback import describe, fail, numbers, raises, tolerance_for
 from autograder.seam import chapter
 from tokemb import assets
 
@@ -78,11 +78,6 @@ def _unit(M) -> np.ndarray:
     return M / np.linalg.norm(M, axis=-1, keepdims=True)
 
 
-def _cos(a, b) -> float:
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-
-
 BANK = {
     "river": ["We had a picnic on the grassy bank of the river.",
               "The fisherman sat on the bank and watched the water.",
@@ -130,13 +125,13 @@ def test_token_vectors_are_the_last_layer():
         _, _, layers = _reference(text)
         X = np.asarray(X, dtype=np.float32)
         if X.shape != layers[-1].shape:
-            raise AssertionError(f"token_vectors({text!r}) has shape {X.shape}, expected {layers[-1].shape}")
+            fail(f"token_vectors({text!r}) has shape {X.shape}, expected {layers[-1].shape}")
         diff = float(np.abs(X - layers[-1]).max())
         if diff > 1e-4:
             closest = int(np.argmin([np.abs(X - h).max() for h in layers]))
             where = ("the embedding layer (layer 0)" if closest == 0 else f"layer {closest}")
-            raise AssertionError(f"token_vectors({text!r}) differs from the last layer by up to {diff:.4f}; "
-                        f"it is closest to {where} of {len(layers) - 1}")
+            fail(f"token_vectors({text!r}) differs from the last layer by up to {diff:.4f}; "
+                 f"it is closest to {where} of {len(layers) - 1}")
 
 
 # --------------------------------------------------------------------------- word vectors
@@ -183,10 +178,9 @@ def test_word_vector_of_a_multi_piece_word():
             first = float(np.abs(got - layers[-1][rows[0]]).max())
             pieces = [tokens[i] for i in rows]
             if first < 1e-5:
-                raise AssertionError(f"word_vector({text!r}, {word!r}) is the vector of its first piece only "
-                            f"({pieces[0]!r}); expected the mean of all its pieces {pieces}")
-            raise AssertionError(f"word_vector({text!r}, {word!r}) differs from the mean of its pieces {pieces} "
-                        f"by up to {diff:.5f}")
+                fail(f"word_vector({text!r}, {word!r}) is the vector of its first piece only "
+                     f"({pieces[0]!r}); expected the mean of all its pieces {pieces}")
+            fail(f"word_vector({text!r}, {word!r}) differs from the mean of its pieces {pieces} by up to {diff:.5f}")
 
 
 @pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="the first occurrence of a word",
@@ -197,7 +191,7 @@ def test_word_vector_uses_the_first_occurrence():
     first, second = [i for i, t in enumerate(tokens) if t == "bank"]
     got = np.asarray(_ce().word_vector(text, "bank"), dtype=np.float32)
     if np.abs(got - layers[-1][second]).max() < 1e-5:
-        raise AssertionError("word_vector(text, 'bank') is the second 'bank' of the text, expected the first")
+        fail("word_vector(text, 'bank') is the second 'bank' of the text, expected the first")
     diff = float(np.abs(got - layers[-1][first]).max())
     assert diff < 1e-5, f"word_vector(text, 'bank') differs from the first 'bank' token's vector by up to {diff:.5f}"
 
@@ -207,12 +201,8 @@ def test_word_vector_uses_the_first_occurrence():
 def test_word_vector_absent_word():
     for text, word in [("The river flooded.", "bank"), ("The embankment held.", "bank"),
                        ("Tokenization splits words.", "zyzzyva")]:
-        try:
-            _ce().word_vector(text, word)
-        except ValueError as err:
-            assert word in str(err), f"the ValueError for the absent word {word!r} should name it, got: {err}"
-        else:
-            raise AssertionError(f"word_vector({text!r}, {word!r}) should raise ValueError: {word!r} is not a word of the text")
+        raises(ValueError, lambda: _ce().word_vector(text, word),
+               f"word_vector({text!r}, {word!r}) ({word!r} is not a word of the text)", names=word)
 
 
 # --------------------------------------------------------------------------- mean pooling
@@ -229,7 +219,7 @@ def test_mean_pool_hand_worked():
     assert got.dtype == np.float32, f"mean_pool returned dtype {got.dtype}, expected float32"
     expected = np.array([[2.0, 3.0], [2.0, 2.0]])
     if np.allclose(got[0], [104 / 3, -94 / 3]):
-        raise AssertionError("mean_pool row 0 includes the padded position: the attention mask was ignored")
+        fail("mean_pool row 0 includes the padded position: the attention mask was ignored")
     assert np.allclose(got, expected, atol=1e-6), f"mean_pool = {got.tolist()}, expected {expected.tolist()}"
     single = _ce().mean_pool(E[0], mask[0])
     assert np.asarray(single).shape == (2,) and np.allclose(single, [2.0, 3.0], atol=1e-6), \
@@ -259,12 +249,13 @@ def test_mean_pool_matches_sentence_transformers():
             no_mask = hidden.numpy().mean(axis=1)
             cls = hidden.numpy()[:, 0]
             if np.abs(got - no_mask).max() < 1e-5:
-                raise AssertionError(f"mean_pool ({kind}) averages the padding too: sentence {b} differs by {diff[b]:.4f}; "
-                            "weight the tokens by the attention mask")
+                fail(f"mean_pool ({kind}) averages the padding too: sentence {b} differs by {diff[b]:.4f}; "
+                     "weight the tokens by the attention mask")
             if np.abs(got - cls).max() < 1e-5:
-                raise AssertionError(f"mean_pool ({kind}) returns the [CLS] vector; this model's sentence vector is the mean of all tokens")
-            raise AssertionError(f"mean_pool ({kind}) differs from the model's pooling layer by {diff[b]:.6f} "
-                        f"at sentence {b} ({POOL_SENTENCES[b][:30]!r})")
+                fail(f"mean_pool ({kind}) returns the [CLS] vector; this model's sentence vector is the mean of "
+                     "all tokens")
+            fail(f"mean_pool ({kind}) differs from the model's pooling layer by {diff[b]:.6f} "
+                 f"at sentence {b} ({POOL_SENTENCES[b][:30]!r})")
         # encode() = Pooling + Normalize: normalising your mean gives encode's output
         enc_diff = float(np.abs(_unit(got) - encoded).max())
         assert enc_diff < 1e-5, f"mean_pool ({kind}), L2-normalised, differs from SentenceTransformer.encode by {enc_diff:.6f}"
@@ -287,11 +278,11 @@ def test_sense_cosines_hand_worked():
     with_self = (C[same].mean(), C[same & np.triu(np.ones_like(same), k=0)].mean())  # diagonal's 1s counted in
     per_sense = ((1 + 2 / np.sqrt(2)) / 3 + 1) / 2           # mean of the two senses' means
     if min(abs(within - w) for w in with_self) < 1e-9:
-        raise AssertionError(f"within-sense cosine {within:.4f} counts each vector paired with itself (cosine 1); "
-                    f"expected {expected[0]:.4f}")
+        fail(f"within-sense cosine {within:.4f} counts each vector paired with itself (cosine 1); "
+             f"expected {expected[0]:.4f}")
     if abs(within - per_sense) < 1e-9:
-        raise AssertionError(f"within-sense cosine {within:.4f} averages the per-sense means; expected the mean over "
-                    f"all same-sense pairs, {expected[0]:.4f}")
+        fail(f"within-sense cosine {within:.4f} averages the per-sense means; expected the mean over "
+             f"all same-sense pairs, {expected[0]:.4f}")
     tol = tolerance_for(within, 1e-9)  # float32 is fine, within float32's precision
     assert abs(within - expected[0]) <= tol, f"within-sense cosine: {numbers(within, expected[0], tol)}"
     assert abs(cross - expected[1]) <= tol, f"cross-sense cosine: {numbers(cross, expected[1], tol)}"

@@ -119,8 +119,8 @@ def _check_neighbors(got, expected, what: str, query=None, corpus=None, exclude=
     for rank, ((gi, gs), (ei, es)) in enumerate(zip(got, expected), start=1):
         if gi != ei:
             why = _diagnose(query, corpus, [i for i, _ in got], len(expected), exclude) if query is not None else ""
-            assert False, (f"{what}: neighbour #{rank} differs: expected index {ei} (cosine {es:.4f}), "
-                           f"got index {gi} (score {gs:.4f}){why}")
+            fail(f"{what}: neighbour #{rank} differs: expected index {ei} (cosine {es:.4f}), "
+                 f"got index {gi} (score {gs:.4f}){why}")
     for rank, ((gi, gs), (ei, es)) in enumerate(zip(got, expected), start=1):  # right order: now the scores
         assert abs(gs - es) <= tol, (f"{what}: neighbour #{rank} (index {gi}) has score {gs:.6f}, "
                                     f"but its cosine is {es:.6f}")
@@ -183,15 +183,7 @@ def test_neighbors_bad_input():
         ("a 3-d query against a 2-d corpus", dict(query=[1.0, 0.0, 0.0], corpus=CORPUS, k=1)),
     ]
     for what, kwargs in cases:
-        try:
-            result = nn(**kwargs)
-        except ValueError:
-            continue
-        except NotImplementedError:
-            raise
-        except Exception as err:  # noqa: BLE001 - the learner should raise ValueError specifically
-            assert False, f"{what} should raise ValueError, but raised {type(err).__name__}: {err}"
-        assert False, f"{what} should raise ValueError, but returned {result!r}"
+        raises(ValueError, lambda: nn(**kwargs), what)
     assert len(nn(QUERY, CORPUS, k=5)) == 5, "k equal to the corpus size is allowed and returns every row"
 
 
@@ -211,8 +203,8 @@ def test_neighbors_match_semantic_search():
             for rank, ((gi, gs), (ei, es)) in enumerate(zip(got, expected), start=1):
                 if gi != ei and abs(gs - es) > 1e-5:  # a swap inside a float32 near-tie is fine
                     why = _diagnose(corpus[q], corpus, [i for i, _ in got], 5, exclude=(q,))
-                    assert False, (f"{name}, review {q} as the query: neighbour #{rank} differs from "
-                                   f"semantic_search: expected {ei} (cosine {es:.4f}), got {gi} (score {gs:.4f}){why}")
+                    fail(f"{name}, review {q} as the query: neighbour #{rank} differs from "
+                         f"semantic_search: expected {ei} (cosine {es:.4f}), got {gi} (score {gs:.4f}){why}")
                 true_cos = float(vectors[q] @ vectors[gi])
                 assert abs(gs - true_cos) < 1e-4, (f"{name}, review {q}: neighbour {gi} has score {gs:.5f} "
                                                    f"but its cosine is {true_cos:.5f}")
@@ -318,7 +310,7 @@ def test_embed_cache(tmp_path, monkeypatch):
     assert not changed, f"embed wrote inside {target()}/ ({changed[0]}): use tokemb.assets.cache_dir('embeddings')"
 
     def no_model(*args, **kwargs):
-        raise AssertionError("the second call with the same texts ran the model again instead of reading the cache")
+        fail("the second call with the same texts ran the model again instead of reading the cache")
 
     with monkeypatch.context() as patch:
         patch.setattr(SentenceTransformer, "forward", no_model)
@@ -487,7 +479,7 @@ def test_embed_model_instance(tmp_path, monkeypatch):
                                      f"has cosine {agreement.min():.4f} with the reference")
 
     def no_model(*args, **kwargs):
-        raise AssertionError("the second call with the same model and texts ran the model again instead of reading the cache")
+        fail("the second call with the same model and texts ran the model again instead of reading the cache")
 
     with monkeypatch.context() as patch:
         patch.setattr(SentenceTransformer, "forward", no_model)

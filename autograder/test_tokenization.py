@@ -486,13 +486,19 @@ def _compare_ids(got, expected, text, enc, name, hint: str | None = ENCODE_HINT)
     """The first differing id, what both ids stand for, and the text where it happens (``hint``:
     the hint for a difference; None keeps the test's own)."""
     __tracebackhide__ = True
-    for i, (g, e) in enumerate(zip(got, expected)):
-        if g != e:
-            g_bytes = enc.decode_single_token_bytes(g) if 0 <= g < enc.n_vocab else "not an id"
-            fail(f"{name}: token #{i} is id {g} ({g_bytes!r}), tiktoken gives {e} "
-                 f"({enc.decode_single_token_bytes(e)!r}); the text there: {_near(text, expected[:i], enc)}",
-                 hint=hint)
+    i = _first_id_difference(got, expected)
+    if i is not None:
+        g, e = got[i], expected[i]
+        g_bytes = enc.decode_single_token_bytes(g) if 0 <= g < enc.n_vocab else "not an id"
+        fail(f"{name}: token #{i} is id {g} ({g_bytes!r}), tiktoken gives {e} "
+             f"({enc.decode_single_token_bytes(e)!r}); the text there: {_near(text, expected[:i], enc)}",
+             hint=hint)
     assert len(got) == len(expected), f"{name}: {len(got)} ids, tiktoken gives {len(expected)}"
+
+
+def _first_id_difference(got: list[int], expected: list[int]) -> int | None:
+    """Where two lists of ids first differ (None: they agree as far as the shorter one goes)."""
+    return next((i for i, (g, e) in enumerate(zip(got, expected)) if g != e), None)
 
 
 @pytest.mark.graded(points=1, mvu="tokenize", concept="GPT-2 ids equal tiktoken's on fixture texts",
@@ -735,8 +741,8 @@ def test_saved_files_give_hf_tokenizers_ids(tmp_path):
         text = _save_text(name)
         expected = hf.encode(text).ids
         got = _ids(trained.encode(text), f"encode of {name}")
-        for i, (g, e) in enumerate(zip(got, expected)):
-            if g != e:
-                fail(f"{name}: token #{i} is id {g} ({vocab.get(g)!r}), Hugging Face tokenizers gives {e} "
-                     f"({vocab.get(e)!r}) with the same vocabulary and merges")
+        i = _first_id_difference(got, expected)
+        if i is not None:
+            fail(f"{name}: token #{i} is id {got[i]} ({vocab.get(got[i])!r}), Hugging Face tokenizers gives "
+                 f"{expected[i]} ({vocab.get(expected[i])!r}) with the same vocabulary and merges")
         assert len(got) == len(expected), f"{name}: {len(got)} ids, Hugging Face tokenizers gives {len(expected)}"
