@@ -1,27 +1,22 @@
-/* Review search, offline in the browser.
+/* Review search, offline in the browser: two demos (see demos/common.js).
  *
- * The page carries int8 vectors (base64) for every review of the evaluation set and every
- * prepared query, one set per model. Search = cosine similarity against all reviews, then
- * the top k, ties broken by the lower index (the same contract as the exercise's
- * nearest_neighbors). Node can require() this file; the project's tests compare it with Python.
+ * "review_search": the page carries int8 vectors (base64) for every review of the evaluation
+ * set and every prepared query, one set per model. Search = cosine similarity against all
+ * reviews, then the top k, ties broken by the lower index (the same contract as the exercise's
+ * nearest_neighbors).
+ * "review_search_live": your own text, embedded by all-MiniLM-L6-v2 in the page (below).
+ * Under Node, require() returns the functions; tests/test_demo_review_search.py compares them
+ * with Python.
  */
 "use strict";
-
-function decodeInt8(b64, dim) {
-  // base64 -> array of Int8Array rows
-  let bytes;
-  if (typeof atob === "function") {
-    const bin = atob(b64);
-    bytes = new Int8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = (bin.charCodeAt(i) << 24) >> 24;
-  } else {
-    const buf = Buffer.from(b64, "base64");
-    bytes = new Int8Array(buf.buffer, buf.byteOffset, buf.length);
-  }
-  const rows = [];
-  for (let start = 0; start < bytes.length; start += dim) rows.push(bytes.subarray(start, start + dim));
-  return rows;
-}
+(function (root, factory) {
+  const node = typeof module !== "undefined" && module.exports;
+  const common = node ? require("./common.js") : root.TokembDemos;
+  const api = factory(common, root);
+  common.register("review_search", api.mount);
+  common.register("review_search_live", api.mountLive);
+  if (node) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this, function (common, scope) {
 
 function norm(v) {
   let s = 0;
@@ -55,7 +50,7 @@ function prepare(data) {
   // decode every model's vectors once
   return data.models.map((m) => ({
     name: m.name, label: m.label,
-    corpus: decodeInt8(m.corpus, data.dim), queries: decodeInt8(m.queries, data.dim),
+    corpus: common.int8Rows(m.corpus, m.dim), queries: common.int8Rows(m.queries, m.dim),
   }));
 }
 
@@ -84,7 +79,7 @@ function shorten(text, n) {
   return text.length > n ? text.slice(0, n - 1) + "…" : text;
 }
 
-function reviewSearchMount(root, data) {
+function mount(root, data) {
   const prepared = prepare(data);
   const id = root.id || "review-search";
 
@@ -154,7 +149,8 @@ function reviewSearchMount(root, data) {
  * focus; then the runtime, the model, the vocabulary, the reviews and their int8 vectors come
  * from the site's _static/minilm/ folder as classic scripts, which also work from disk.
  * Exposes window.reviewSearch = {embed(text) -> Float32Array(384), search(text, k) -> [{index, score}]}
- * (index in corpus order); both load the model first if needed.
+ * (index in corpus order); both load the model first if needed. data: {k}, how many reviews a
+ * search lists.
  */
 function minilmBase() {
   // the site's _static/ folder, from the script tag Sphinx puts on every page
@@ -175,10 +171,11 @@ function explainLoadError(err) {
   return "The model could not start in this browser: " + why;
 }
 
-function reviewSearchLive(root, { k = 5 } = {}) {
+function mountLive(root, data) {
   const id = root.id || "review-search-live";
+  const k = data.k;
   const base = minilmBase();
-  const engine = (typeof MiniLMBrowser !== "undefined") ? MiniLMBrowser : null;
+  const engine = scope.MiniLMBrowser || null;  // demos/minilm_browser.js, inlined before this file
 
   root.appendChild(el("label", { for: id + "-q" }, "Search all reviews with your own words:"));
   const query = el("input", { id: id + "-q", type: "search", autocomplete: "off", spellcheck: "false",
@@ -223,7 +220,7 @@ function reviewSearchLive(root, { k = 5 } = {}) {
       const vectors = await engine.loadAsset(base + "review-vectors.i8.js", "review-vectors.i8");
       const corpus = new Int8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
       reviews = JSON.parse(new TextDecoder().decode(await engine.loadAsset(base + "reviews.json.js", "reviews.json")));
-      const searcher = engine.createSearch(embedder, corpus, 384);
+      const searcher = engine.createSearch(embedder, corpus, corpus.length / reviews.length);  // one row a review
       root.dataset.loadMs = String(Math.round(performance.now() - t0));
       bar.hidden = true;
       statusText.textContent = "The model is ready: it runs in your browser, on " + searcher.rows + " reviews.";
@@ -301,6 +298,5 @@ function reviewSearchLive(root, { k = 5 } = {}) {
   };
 }
 
-if (typeof module !== "undefined") {
-  module.exports = { decodeInt8, topK, precisionAtK, prepare, search, reviewSearchMount, reviewSearchLive };
-}
+return { topK, precisionAtK, prepare, search, mount, mountLive };
+});

@@ -7,9 +7,12 @@ JavaScript in ``review_search.js`` computes cosine similarities and the top 5 it
 Cosine ignores a vector's length, so an int8 vector needs no scale factor; quantisation moves
 scores by about 0.01 at most (see ``quantisation_error``).
 
+Both demos of the page (this search, and :func:`live_html`'s search of your own text) are
+assembled by ``demos.render`` from ``review_search.js`` and ``review_search.css``.
+
 >>> data = demo_data(models=("minilm",))
->>> len(data["reviews"]), len(data["queries"]), data["dim"]
-(150, 32, 384)
+>>> len(data["reviews"]), len(data["queries"]), data["k"], data["models"][0]["dim"]
+(150, 32, 5, 384)
 """
 from __future__ import annotations
 
@@ -20,11 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from demos import quantise, render
 from tokemb import assets
-from demos import quantise
 
 JS_PATH = Path(__file__).with_name("review_search.js")
 MODEL_LABELS = {"minilm": "all-MiniLM-L6-v2", "e5": "multilingual-e5-small"}
+K = 5  # how many reviews a search lists, in both demos (and so precision@K)
 
 
 def _b64(q: np.ndarray) -> str:
@@ -43,8 +47,7 @@ def _demo_data(models: tuple[str, ...]) -> dict:
     reviews = sg.evaluation_set()
     queries = sg.load_queries()
     data = {
-        "dim": 384,
-        "k": 5,
+        "k": K,
         "reviews": [{"id": r.id, "drug": r.drug, "condition": r.condition, "text": r.text} for r in reviews],
         "queries": [{k: q[k] for k in ("id", "language", "condition", "text")} for q in queries],
         "models": [],
@@ -57,7 +60,7 @@ def _demo_data(models: tuple[str, ...]) -> dict:
         except assets.MissingAssetError as err:
             data["skipped"][model] = str(err)
             continue
-        data["models"].append({"name": model, "label": MODEL_LABELS[model],
+        data["models"].append({"name": model, "label": MODEL_LABELS[model], "dim": int(corpus.shape[1]),
                                "corpus": _b64(quantise(corpus)), "queries": _b64(quantise(query_vectors))})
     return data
 
@@ -70,66 +73,42 @@ def demo_data(models=("minilm", "e5")) -> dict:
     return _demo_data(tuple(models))
 
 
-def neighbours(data: dict, model: str, kind: str, index: int, k: int = 5) -> list[tuple[int, float]]:
-    """Python's answer for the page's search: the reference ``nearest_neighbors`` on the
-    int8 vectors the page carries (``kind`` is ``"review"`` or ``"query"``)."""
+def _vectors(data: dict, model: str, which: str) -> np.ndarray:
+    """The page's int8 vectors of ``model`` (``which``: "corpus" or "queries") as float64 rows."""
+    entry = next((m for m in data["models"] if m["name"] == model), None)
+    if entry is None:
+        raise ValueError(f"the page carries no vectors of {model!r}: it has {[m['name'] for m in data['models']]}")
+    return decode(entry[which], entry["dim"]).astype(np.float64)
+
+
+def neighbours(data: dict, model: str, kind: str, index: int) -> list[tuple[int, float]]:
+    """Python's answer for the page's search: the reference ``nearest_neighbors`` (k = the
+    page's ``k``) on the int8 vectors the page carries (``kind`` is ``"review"`` or ``"query"``)."""
     from solutions import semantic_geometry as sg
 
-    entry = next(m for m in data["models"] if m["name"] == model)
-    corpus = decode(entry["corpus"], data["dim"]).astype(np.float64)
+    corpus = _vectors(data, model, "corpus")
     if kind == "review":
-        return sg.nearest_neighbors(corpus[index], corpus, k=k, exclude=index)
-    query = decode(entry["queries"], data["dim"]).astype(np.float64)[index]
-    return sg.nearest_neighbors(query, corpus, k=k)
+        return sg.nearest_neighbors(corpus[index], corpus, k=data["k"], exclude=index)
+    if kind != "query":
+        raise ValueError(f"kind must be 'review' or 'query', not {kind!r}")
+    return sg.nearest_neighbors(_vectors(data, model, "queries")[index], corpus, k=data["k"])
 
 
 def quantisation_error(data: dict, model: str) -> float:
     """The largest change int8 quantisation makes to a review-to-review cosine."""
     from solutions import semantic_geometry as sg
 
-    entry = next(m for m in data["models"] if m["name"] == model)
     exact = sg.embed([r["text"] for r in data["reviews"]], model).astype(np.float64)
-    q = decode(entry["corpus"], data["dim"]).astype(np.float64)
+    q = _vectors(data, model, "corpus")
     q /= np.linalg.norm(q, axis=1, keepdims=True)
     return float(np.abs(exact @ exact.T - q @ q.T).max())
 
 
-def page_html(data: dict, element_id: str = "review-search") -> str:
-    """The self-contained HTML (styles, data as inline JSON, the script inline) for the page."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    script = JS_PATH.read_text(encoding="utf-8")
-    return f"""
-<div id="{element_id}" class="review-search"></div>
-<style>
-.review-search {{ --rs-fg: var(--pst-color-text-base, #1a1a1a); --rs-muted: var(--pst-color-text-muted, #555);
-  --rs-bg: var(--pst-color-background, #fff); --rs-card: var(--pst-color-surface, #f5f5f5);
-  --rs-border: var(--pst-color-border, #ccc); --rs-good: #1a7f37; --rs-bad: #b42318; color: var(--rs-fg);
-  /* its own background: in dark mode the output area behind it is light, the theme's text is not */
-  background: var(--rs-bg); padding: 0.6em 0.8em; border-radius: 8px; }}
-html[data-theme="dark"] .review-search {{ --rs-good: #4ac26b; --rs-bad: #ff8182; }}
-.review-search label {{ font-weight: 600; display: block; margin: 0.6em 0 0.2em; }}
-.review-search select {{ width: 100%; max-width: 100%; padding: 0.3em; color: var(--rs-fg); background: var(--rs-bg);
-  border: 1px solid var(--rs-border); border-radius: 4px; font-size: 0.95em; }}
-.review-search select:focus {{ outline: 3px solid var(--pst-color-primary, #0072B2); outline-offset: 1px; }}
-.review-search .rs-query {{ background: var(--rs-card); border: 1px solid var(--rs-border); border-radius: 6px;
-  padding: 0.6em 0.8em; margin: 0.8em 0; }}
-.review-search .rs-columns {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 1em; }}
-.review-search .rs-model {{ border: 1px solid var(--rs-border); border-radius: 6px; padding: 0.6em 0.8em; }}
-.review-search .rs-model h3 {{ font-size: 1.05em; margin: 0 0 0.3em; }}
-.review-search ol {{ padding-left: 1.4em; margin: 0.3em 0; }}
-.review-search li {{ margin: 0.45em 0; }}
-.review-search .rs-meta {{ font-size: 0.85em; color: var(--rs-muted); }}
-.review-search .rs-yes {{ color: var(--rs-good); font-weight: 600; }}
-.review-search .rs-no {{ color: var(--rs-bad); font-weight: 600; }}
-.review-search .rs-text {{ font-size: 0.9em; }}
-</style>
-<script type="application/json" id="{element_id}-data">{payload}</script>
-<script>
-{script}
-reviewSearchMount(document.getElementById("{element_id}"),
-                  JSON.parse(document.getElementById("{element_id}-data").textContent));
-</script>
-"""
+def page_html(data: dict | None = None, element_id: str = "review-search") -> str:
+    """The search as one self-contained HTML fragment (``demos.render``): styles, the data
+    (``demo_data()`` unless given) as inline JSON, the script inline; the script builds the controls."""
+    return render("review_search", demo_data() if data is None else data, "", element_id=element_id,
+                  root_class="review-search")
 
 
 # --------------------------------------------------------------------------- your own text, live
@@ -140,7 +119,6 @@ reviewSearchMount(document.getElementById("{element_id}"),
 
 MINILM_JS_PATH = Path(__file__).with_name("minilm_browser.js")
 WORDPIECE_JS_PATH = Path(__file__).with_name("wordpiece.js")
-LIVE_FILES = ("review-vectors.i8.js", "reviews.json.js")
 
 
 @functools.cache
@@ -176,38 +154,8 @@ def write_live_assets(folder) -> dict[str, int]:
 
 
 def live_html(element_id: str = "review-search-live") -> str:
-    """The live search's HTML: its boxes, styles and the engine inline; nothing is loaded until
-    a box gets the focus (then ``_static/minilm/``, see :func:`write_live_assets`).
-
-    It calls ``reviewSearchLive`` from ``review_search.js``, which :func:`page_html` puts on
-    the page: show it after that demo."""
-    engine = "\n".join(path.read_text(encoding="utf-8") for path in (WORDPIECE_JS_PATH, MINILM_JS_PATH))
-    return f"""
-<div id="{element_id}" class="review-search rs-live"></div>
-<style>
-.rs-live {{ --rs-fg: var(--pst-color-text-base, #1a1a1a); --rs-muted: var(--pst-color-text-muted, #555);
-  --rs-bg: var(--pst-color-background, #fff); --rs-card: var(--pst-color-surface, #f5f5f5);
-  --rs-border: var(--pst-color-border, #ccc); color: var(--rs-fg); background: var(--rs-bg);
-  padding: 0.6em 0.8em; border-radius: 8px; }}
-.rs-live label {{ font-weight: 600; display: block; margin: 0.6em 0 0.2em; }}
-.rs-live input {{ width: 100%; max-width: 100%; box-sizing: border-box; padding: 0.35em; color: var(--rs-fg);
-  background: var(--rs-bg); border: 1px solid var(--rs-border); border-radius: 4px; font-size: 0.95em; }}
-.rs-live input:focus {{ outline: 3px solid var(--pst-color-primary, #0072B2); outline-offset: 1px; }}
-.rs-live .rs-status {{ font-size: 0.9em; color: var(--rs-muted); margin: 0.4em 0; }}
-.rs-live progress {{ width: 12em; max-width: 100%; vertical-align: middle; }}
-.rs-live .rs-note {{ font-size: 0.85em; color: var(--rs-muted); margin: 0.3em 0; }}
-.rs-live ol {{ padding-left: 1.4em; margin: 0.3em 0; }}
-.rs-live li {{ margin: 0.45em 0; }}
-.rs-live .rs-meta {{ font-size: 0.85em; color: var(--rs-muted); }}
-.rs-live .rs-text {{ font-size: 0.9em; }}
-.rs-live .rs-pair {{ background: var(--rs-card); border: 1px solid var(--rs-border); border-radius: 6px;
-  padding: 0.4em 0.8em 0.6em; margin-top: 1em; }}
-.rs-live .rs-cosine {{ font-weight: 600; margin-top: 0.4em; }}
-</style>
-<script>
-{engine}
-</script>
-<script>
-reviewSearchLive(document.getElementById("{element_id}"));
-</script>
-"""
+    """The live search as one HTML fragment (``demos.render``): its script builds the boxes, and
+    inlines the engine (``wordpiece.js``, ``minilm_browser.js``); nothing is loaded until a box
+    gets the focus (then ``_static/minilm/``, see :func:`write_live_assets`)."""
+    return render("review_search", {"k": K}, "", element_id=element_id, root_class="review-search rs-live",
+                  mount="review_search_live", scripts=(WORDPIECE_JS_PATH.name, MINILM_JS_PATH.name))

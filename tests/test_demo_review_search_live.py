@@ -11,8 +11,8 @@ import shutil
 import numpy as np
 import pytest
 
-from solutions import semantic_geometry as sg
 from demos import review_search
+from solutions import semantic_geometry as sg
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -50,7 +50,8 @@ def test_model_loads_on_focus_from_disk(live_page):
 
 
 def test_embed_gives_a_unit_vector_of_384(live_page):
-    vector = np.array(live_page.evaluate("async () => Array.from(await reviewSearch.embed('The pill gave me headaches.'))"))
+    embed = "async () => Array.from(await reviewSearch.embed('The pill gave me headaches.'))"
+    vector = np.array(live_page.evaluate(embed))
     assert vector.shape == (384,)
     assert abs(np.linalg.norm(vector) - 1) < 1e-4
     exact = sg.embed(["The pill gave me headaches."], "minilm")[0]

@@ -81,11 +81,12 @@ _BREAK_AFTER = re.compile(r"([_./,(=:])(?=[^\s<])")
 def _soft_breaks(html: str) -> str:
     """``<wbr>`` after ``_ . / , ( = :`` in the long words of inline code literals.
 
-    >>> _soft_breaks('<code class="docutils literal notranslate"><span class="pre">tokemb.assets.cache_dir</span></code>')
-    '<code class="docutils literal notranslate"><span class="pre">tokemb.<wbr>assets.<wbr>cache_<wbr>dir</span></code>'
+    >>> _soft_breaks('<code class="docutils literal"><span class="pre">tokemb.assets.cache_dir</span></code>')
+    '<code class="docutils literal"><span class="pre">tokemb.<wbr>assets.<wbr>cache_<wbr>dir</span></code>'
     """
     def code(match):
-        inner = _PRE_SPAN.sub(lambda m: m.group(1) + _BREAK_AFTER.sub(r"\1<wbr>", m.group(2)) + m.group(3), match.group(2))
+        inner = _PRE_SPAN.sub(lambda m: m.group(1) + _BREAK_AFTER.sub(r"\1<wbr>", m.group(2)) + m.group(3),
+                              match.group(2))
         return match.group(1) + inner + match.group(3)
 
     return _LITERAL.sub(code, html)
@@ -119,11 +120,11 @@ def _write_minilm_assets(app, exception):
     """The live review search's files, in ``_static/minilm/`` of the built site."""
     if exception is not None or app.builder.format != "html":
         return
-    repo = str(Path(__file__).resolve().parents[2])  # tokemb and solutions, from this checkout
+    repo = str(Path(__file__).resolve().parents[2])  # demos, tokemb and solutions, from this checkout
     if repo not in sys.path:
         sys.path.insert(0, repo)
-    from tokemb import minilm_onnx
     from demos import review_search
+    from tokemb import minilm_onnx
 
     folder = Path(app.outdir) / "_static" / "minilm"
     written = {**minilm_onnx.write_browser_assets(folder), **review_search.write_live_assets(folder)}
