@@ -1,6 +1,6 @@
 // A minimal DOM, enough for a demo's mount to build its elements under Node: elements with
 // attributes, children, text, dataset and listeners; document.createElement/createTextNode/
-// getElementById/querySelector. No layout, no events fired by itself, no CSS.
+// getElementById/querySelector (one-part selectors). No layout, no events fired by itself, no CSS.
 class Node {
   constructor(tag) {
     this.tagName = tag ? tag.toUpperCase() : "#text";
@@ -21,6 +21,15 @@ class Node {
   get textContent() { return this.text + this.children.map((c) => c.textContent).join(""); }
   // every element below this one, depth first
   *descendants() { for (const c of this.children) { yield c; yield* c.descendants(); } }
+  // selectors of one part only: tag, #id, .class or [attribute="value"]
+  querySelector(selector) {
+    const attr = /^\[([\w-]+)="([^"]*)"\]$/.exec(selector);
+    const test = attr ? (n) => n.getAttribute && n.getAttribute(attr[1]) === attr[2]
+      : selector.startsWith("#") ? (n) => n.id === selector.slice(1)
+      : selector.startsWith(".") ? (n) => (n.getAttribute("class") || "").split(" ").includes(selector.slice(1))
+      : (n) => n.tagName === selector.toUpperCase();
+    return [...this.descendants()].find(test) || null;
+  }
 }
 
 export function installDom() {
