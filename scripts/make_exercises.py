@@ -50,10 +50,10 @@ Without ``--check`` a file is written only if it does not exist, already holds t
 byte for byte what this script last wrote there (it keeps a SHA-256 of each file it writes in
 the git folder, ``.git/make_exercises.json``), or is unchanged since the last git commit and
 that commit's version is what this script makes from that commit's ``solutions/X.py``. So a
-learner's work, committed or not, is never replaced. Otherwise nothing at all is written and the script exits 2 naming each such file;
-``--force`` first copies it to ``X.py.<date>-<time>.bak`` next to it. Exit status: 0 done (or
-up to date), 1 ``--check`` found differences, 2 an error (a bad marker, a file it refuses to
-replace).
+learner's work, committed or not, is never replaced. Otherwise nothing at all is written and
+the script exits 2 naming each such file; ``--force`` first copies it to
+``X.py.<date>-<time>.bak`` next to it. Exit status: 0 done (or up to date), 1 ``--check`` found
+differences, 2 an error (a bad marker, a file it refuses to replace).
 """
 from __future__ import annotations
 
@@ -317,18 +317,20 @@ _DEFINITION = re.compile(r"^\s*(?:async\s+def|def|class)\s+\w+")
 
 
 def _diff(old: str, new: str, name: str) -> str:
-    """A unified diff whose hunk headers name the function or class the hunk is in (as ``diff -p``)."""
-    old_lines, out = _lines(old), []
-    for line in difflib.unified_diff(old_lines, _lines(new), f"{TARGET}/{name} (committed)",
-                                     f"{TARGET}/{name} (generated)"):
-        if not line.endswith(("\n", "\r")):
-            line += "\n\\ No newline at end of file\n"
+    """A unified diff whose hunk headers name the function or class of the hunk's first change
+    (as ``git diff`` does)."""
+    old_lines = _lines(old)
+    out = list(difflib.unified_diff(old_lines, _lines(new), f"{TARGET}/{name} (committed)",
+                                    f"{TARGET}/{name} (generated)"))
+    for i, line in enumerate(out):
         match = _HUNK.match(line)
         if match:
-            above = old_lines[:max(int(match.group(1)) - 1, 0)]
-            where = next((s.strip() for s in reversed(above) if _DEFINITION.match(s)), "")
-            line = line.rstrip("\r\n") + (f" {where}" if where else "") + "\n"
-        out.append(line)
+            context = next((j for j, later in enumerate(out[i + 1:]) if later[:1] in "-+"), 0)
+            first_change = int(match.group(1)) - 1 + context  # 0-based, in the committed file
+            where = next((s.strip() for s in reversed(old_lines[:first_change]) if _DEFINITION.match(s)), "")
+            out[i] = line.rstrip("\r\n") + (f" {where}" if where else "") + "\n"
+        elif not line.endswith(("\n", "\r")):
+            out[i] = line + "\n\\ No newline at end of file\n"
     return "".join(out)
 
 

@@ -1,4 +1,11 @@
-"""Exercises and solutions expose the same functions, signatures and docstrings."""
+"""Exercises and solutions expose the same functions, signatures and docstrings; the solutions'
+worked examples hold.
+
+exercises/ is made from solutions/ by scripts/make_exercises.py, and tests/test_make_exercises.py
+checks that the committed exercises are what it makes. Its markers can still leave a public
+function out of an exercise or give a stub another signature, so the two are compared here as
+imported modules (which also checks that every exercise imports).
+"""
 from __future__ import annotations
 
 import importlib
@@ -6,7 +13,7 @@ import inspect
 
 import pytest
 
-from autograder.seam import CHAPTERS  # the one list of chapters, in ladder order
+from autograder.chapters import CHAPTERS  # the one list of chapters, in ladder order
 
 
 def _public_api(module) -> dict[str, object]:
