@@ -32,7 +32,8 @@ compare it with ``SentenceTransformer.encode``:
 
 Tokens are BERT's uncased WordPiece from the model's own ``tokenizer.json``, cut at 256
 (``[CLS]`` + 254 pieces + ``[SEP]``), as the sentence-transformers model does
-(``max_seq_length`` in its ``sentence_bert_config.json``).
+(``max_seq_length`` in its ``sentence_bert_config.json``); in the browser the same tokens
+come from ``demos/wordpiece.js``.
 
 >>> vectors = embed(["The pill gave me headaches.", ""])
 >>> vectors.shape, vectors.dtype, bool(abs((vectors ** 2).sum(axis=1) - 1).max() < 1e-5)
