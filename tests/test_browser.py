@@ -332,7 +332,7 @@ def test_tokenizer_playground_keeps_up_with_10000_characters(site, browser):
     text = family + "\n\n".join(assets.lee_corpus()[40:])[:10_000 - len(family)]
     assert len(text) == 10_000
     vocab, merges = tp.trained_bpe()
-    expected = {name: len(assets.tiktoken_encoding(name).encode_ordinary(text)) for name in tp.TIKTOKEN_NAMES}
+    expected = {name: len(assets.tiktoken_encoding(name).encode_ordinary(text)) for name in assets.TIKTOKEN_NAMES}
     expected["bert"] = len(assets.wordpiece().encode(text, add_special_tokens=False).ids)
     expected["trained"] = len(tk.BPETokenizer(vocab, merges).encode(text))
     expected_500 = len(tk.BPETokenizer(vocab, merges[:500]).encode(text))
