@@ -104,14 +104,16 @@ def _bank_vectors():
     return [glove["bank"], glove["bank"]], contextual
 
 
-@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="static vs contextual: one vector per word, or per occurrence",
+@pytest.mark.graded(points=1, mvu="static-vs-contextual",
+                    concept="static vs contextual: one vector per word, or per occurrence",
                     hint="a static table is looked up by the word alone; a contextual model reads the sentence")
 def test_same_vector_for_bank():
     static, contextual = _bank_vectors()
     static_same = bool(np.array_equal(static[0], static[1]))
     contextual_same = bool(np.allclose(contextual[0], contextual[1], atol=1e-6))
-    expected = {(True, False): "a", (False, True): "b", (True, True): "c", (False, False): "d"}[(static_same, contextual_same)]
-    _check_choice("SAME_VECTOR_FOR_BANK", expected, "'Static vs contextual: the same word in different senses' (book/contextual_embeddings.md)")
+    letters = {(True, False): "a", (False, True): "b", (True, True): "c", (False, False): "d"}
+    _check_choice("SAME_VECTOR_FOR_BANK", letters[(static_same, contextual_same)],
+                  "'Static vs contextual: the same word in different senses' (book/contextual_embeddings.md)")
 
 
 @pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="a transformer's input embedding is a static table",
@@ -152,7 +154,8 @@ def test_cosine_vs_euclidean_pick():
     by_cos = "A" if cos(q, a) > cos(q, b) else "B"
     by_euc = "A" if np.linalg.norm(q - a) < np.linalg.norm(q - b) else "B"
     expected = {("A", "A"): "a", ("B", "B"): "b", ("A", "B"): "c", ("B", "A"): "d"}[(by_cos, by_euc)]
-    _check_choice("COSINE_VS_EUCLIDEAN_PICK", expected, "'Cosine, dot product and Euclidean distance' (book/semantic_geometry.md)")
+    _check_choice("COSINE_VS_EUCLIDEAN_PICK", expected,
+                  "'Cosine, dot product and Euclidean distance' (book/semantic_geometry.md)")
 
 
 @pytest.mark.graded(points=1, mvu="cosine", concept="for unit vectors, distance and cosine carry the same information",
@@ -233,14 +236,16 @@ def _fitting_option(name: str, fits, smallest=lambda row: 0) -> str:
     return _letter(list(options), best[0])
 
 
-@pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: language", hint="which model was trained on many languages?")
+@pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: language",
+                    hint="which model was trained on many languages?")
 def test_model_for_multilingual_faq():
     expected = _fitting_option("MODEL_FOR_MULTILINGUAL_FAQ",
                                lambda row: row.multilingual and row.data == "text" and row.sentence_embedder)
     _check_choice("MODEL_FOR_MULTILINGUAL_FAQ", expected, TABLE)
 
 
-@pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: domain (code)", hint="which model saw code in training?")
+@pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: domain (code)",
+                    hint="which model saw code in training?")
 def test_model_for_code_search():
     expected = _fitting_option("MODEL_FOR_CODE_SEARCH", lambda row: row.data == "code" and row.sentence_embedder)
     _check_choice("MODEL_FOR_CODE_SEARCH", expected, TABLE)

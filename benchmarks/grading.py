@@ -75,8 +75,8 @@ def _runaway_run() -> float:
         shutil.copytree(ROOT / "solutions", root / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
         path = root / "exercises" / "tokenization.py"
-        path.write_text(path.read_text().replace(
-            "        else:\n            out.append(word[i])\n            i += 1\n", "        else:\n            pass\n"))
+        path.write_text(path.read_text().replace("        else:\n            out.append(word[i])\n            i += 1\n",
+                                                 "        else:\n            pass\n"))
         return _timed([sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider"], cwd=root)
 
 
