@@ -52,7 +52,7 @@ def test_model_table_agrees_with_the_shipped_models():
     """tokemb.models states each shipped model's dimension and maximum input; the loaded models say."""
     minilm = models.by_key("minilm")
     model = assets.minilm()
-    assert (minilm.dimension, minilm.max_tokens) == (model.get_sentence_embedding_dimension(),
+    assert (minilm.dimension, minilm.max_tokens) == (model.get_embedding_dimension(),
                                                      model.get_max_seq_length())
     e5 = models.by_key("e5")
     try:
