@@ -133,8 +133,10 @@ def _comments(text: str, where: str) -> dict[int, _Comment]:
         if kind == tokenize.NEWLINE:
             if pending is not None and row == start:
                 pending.ends_one_line_statement = True
-                following = next((t for t in tokens[i + 1:] if t.type not in (tokenize.NL, tokenize.COMMENT)), None)
-                pending.opens_block = following is not None and following.type == tokenize.INDENT
+                j = i + 1
+                while j < len(tokens) and tokens[j].type in (tokenize.NL, tokenize.COMMENT):
+                    j += 1
+                pending.opens_block = j < len(tokens) and tokens[j].type == tokenize.INDENT
             start, pending = None, None
             continue
         if kind == tokenize.ENDMARKER:
