@@ -9,9 +9,10 @@
 - Encoding about 1 MB of real text (the Lee corpus, joined and repeated) with ``BPETokenizer``
   built from GPT-2's files, cache cold, beside tiktoken's ``gpt2`` ``encode_ordinary`` —
   target at least a fifth of tiktoken's throughput (at most 5x its time). Same ids checked.
-- The tokenizer playground's JavaScript under Node: a paragraph not seen before (empty pre-token
-  caches) through all five tokenizers, after the page's default text has been encoded once as at
-  page load; median and slowest of 20 paragraphs — target within a frame (16 ms).
+- The tokenizer playground's JavaScript under Node (tests/js/tokenizer_playground.mjs): a
+  paragraph not seen before (empty pre-token caches) through all five tokenizers, after the page's
+  default text has been encoded once as at page load; median and slowest of 20 paragraphs —
+  target within a frame (16 ms).
 - The article executed top to bottom (kernel start included) — target under 90 s.
 """
 from __future__ import annotations
@@ -92,38 +93,17 @@ def _encoding_rows() -> list[dict]:
              "met": ours <= 5 * theirs}]
 
 
-RUNNER = """
-const tp = require(process.argv[2]);
-const fs = require("fs");
-(async () => {
-  const toks = await tp.loadTokenizers(JSON.parse(fs.readFileSync(process.argv[3], "utf8")));
-  const paras = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
-  for (const t of Object.values(toks)) t.encode(process.argv[5]);  // the page's default text, encoded at load
-  await new Promise((r) => setTimeout(r, 1000));  // a reader types after the page has loaded
-  const times = [];
-  for (const p of paras) {
-    for (const t of Object.values(toks)) t.cache = new Map();   // cold: nothing typed before
-    const t0 = process.hrtime.bigint();
-    for (const t of Object.values(toks)) t.encode(p);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  process.stdout.write(JSON.stringify({ median: times[times.length >> 1], worst: times[times.length - 1] }));
-})();
-"""
-
-
 def _demo_rows() -> list[dict]:
-    from tokemb import assets
     from demos import tokenizer_playground as tp
-
-    from demos import node, run_node
+    from tests.node_runner import node, run_node
+    from tokemb import assets
 
     if not node():
         return []
     paras = [a[:1000] for a in assets.lee_corpus()[10:30]]  # about 1,000 characters each
-    js = run_node(RUNNER, tp.JS_PATH, tp.demo_data(), paras, extra_args=[tp.DEFAULT_TEXT])
-    encs = [assets.tiktoken_encoding(n) for n in tp.TIKTOKEN_NAMES]
+    js = run_node("tokenizer_playground.mjs", tp.JS_PATH, tp.demo_data(),
+                  {"paras": paras, "defaultText": tp.DEFAULT_TEXT})
+    encs = [assets.tiktoken_encoding(n) for n in assets.TIKTOKEN_NAMES]
     bert = assets.wordpiece()
     times = []
     for p in paras:

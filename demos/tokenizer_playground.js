@@ -1,7 +1,19 @@
 // Tokenizer playground: GPT-2, cl100k_base, o200k_base (byte-level BPE, tiktoken's algorithm),
-// BERT WordPiece, and the BPE trained in the Tokenization article (with a merge slider).
-// Runs in the browser and under Node 20 (require()); no network: the data is inlined by the page.
+// BERT WordPiece (demos/wordpiece.js), and the BPE trained in the Tokenization article (with a
+// merge slider), and "How this word splits" (explain_split's steps for one word).
+// Registers the demo "tokenizer_playground" (see demos/common.js); under Node, require() returns
+// its functions, which tests/test_demo_tokenizer_playground.py compares with Python. No network:
+// the page carries the data.
 "use strict";
+(function (root, factory) {
+  const node = typeof module !== "undefined" && module.exports;
+  const common = node ? require("./common.js") : root.TokembDemos;
+  const wordpiece = node ? require("./wordpiece.js") : root.TokembWordPiece;
+  const api = factory(common, wordpiece);
+  common.register("tokenizer_playground", api.mount);
+  if (node) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this, function (common, wordpiece) {
+const { cached, encodeCached, escapeHtml, gunzip } = common;
 
 // ------------------------------------------------------------------ pre-tokenizer regexes
 // tiktoken's patterns use possessive quantifiers and inline (?i:...) groups, which JavaScript
@@ -32,14 +44,6 @@ const latin1 = (bytes, start = 0, end = bytes.length) => {
   for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
   return s;
 };
-
-async function gunzip(b64) {
-  const bin = typeof atob === "function" ? atob(b64) : Buffer.from(b64, "base64").toString("latin1");
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 // ------------------------------------------------------------------ lowest-rank-first merging
 // Both byte-level BPEs repeatedly merge the adjacent pair with the lowest rank, the leftmost
@@ -128,8 +132,11 @@ class TiktokenBPE {
     this.pattern = pattern;
     this.bytesOf = new Array(ranks.size);
     for (const [k, v] of ranks) this.bytesOf[v] = k;
-    this.cache = new Map();
+    this.cache = new Map();  // pre-token -> ids
+    this.encodePiece = this.encodePiece.bind(this);
   }
+
+  forget() { this.cache = new Map(); }
 
   encodePiece(piece) {
     const bytes = utf8.encode(piece);
@@ -140,19 +147,9 @@ class TiktokenBPE {
     return parts.map((p) => this.ranks.get(p));
   }
 
-  pieceIds(piece) {
-    let ids = this.cache.get(piece);
-    if (ids === undefined) { ids = this.encodePiece(piece); this.cache.set(piece, ids); }
-    return ids;
-  }
+  pieceIds(piece) { return cached(this.cache, piece, this.encodePiece); }
 
-  encode(text) {
-    const out = [];
-    for (const piece of pretokenize(this.pattern, text)) {
-      for (const id of this.pieceIds(piece)) out.push(id);
-    }
-    return out;
-  }
+  encode(text) { return encodeCached(pretokenize(this.pattern, text), this.cache, this.encodePiece); }
 
   tokenBytes(id) { return Uint8Array.from(this.bytesOf[id], (c) => c.charCodeAt(0)); }
 
@@ -192,88 +189,16 @@ async function loadRanks(b64) {
   return ranks;
 }
 
-// ------------------------------------------------------------------ BERT WordPiece (uncased)
-// BertNormalizer (clean text, space around CJK characters, lowercase, strip accents), then
-// split at whitespace and punctuation, then greedy longest-prefix WordPiece with "##".
-const CJK = /[\u{4E00}-\u{9FFF}\u{3400}-\u{4DBF}\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{F900}-\u{FAFF}\u{2F800}-\u{2FA1F}]/u;
-
-const CJK_ALL = new RegExp(CJK.source, "gu");
-// BERT's punctuation: ASCII symbols 33-47, 58-64, 91-96, 123-126 and Unicode category P
-const PUNCT = "!-\\/:-@\\[-`{-~\\p{P}";
-const PUNCT_SPLIT = new RegExp(`[${PUNCT}]|[^${PUNCT}]+`, "gu");
-
-class WordPiece {
-  constructor(vocabList) {
-    this.name = "bert";
-    this.vocab = vocabList;
-    this.ids = new Map(vocabList.map((t, i) => [t, i]));
-    this.unk = this.ids.get("[UNK]");
-    this.cache = new Map();
-  }
-
-  // The same steps as tokenizers' BertNormalizer, done with whole-string replaces (fast on long
-  // text): drop NUL, U+FFFD and control/format characters (a tab or newline becomes a space),
-  // other whitespace becomes a space, CJK characters get a space on each side, accents are
-  // stripped (NFD, drop combining marks), then lowercase. Lowercasing is per character in the
-  // Rust normalizer; String.toLowerCase differs from that only for a final Greek sigma.
-  normalize(text) {
-    return text
-      .replace(/[\0\ufffd\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/gu, (ch) => (ch === "\t" || ch === "\n" || ch === "\r" ? " " : ""))
-      .replace(/\s/gu, " ")
-      .replace(CJK_ALL, " $& ")
-      .normalize("NFD").replace(/\p{Mn}/gu, "")
-      .replace(/\u03a3/g, "\u03c3").toLowerCase();
-  }
-
-  // split at whitespace, and around every punctuation character
-  words(text) {
-    const words = [];
-    for (const chunk of this.normalize(text).split(" ")) {
-      if (chunk) for (const w of chunk.match(PUNCT_SPLIT)) words.push(w);
-    }
-    return words;
-  }
-
-  encodeWord(word) {
-    const chars = Array.from(word);
-    if (chars.length > 100) return [this.unk];
-    const ids = [];
-    for (let start = 0; start < chars.length;) {
-      let end = chars.length, found = -1;
-      while (start < end) {
-        const sub = (start > 0 ? "##" : "") + chars.slice(start, end).join("");
-        const id = this.ids.get(sub);
-        if (id !== undefined) { found = id; break; }
-        end--;
-      }
-      if (found < 0) return [this.unk];
-      ids.push(found);
-      start = end;
-    }
-    return ids;
-  }
-
-  encode(text) {
-    const out = [];
-    for (const w of this.words(text)) {
-      let ids = this.cache.get(w);
-      if (ids === undefined) { ids = this.encodeWord(w); this.cache.set(w, ids); }
-      for (const id of ids) out.push(id);
-    }
-    return out;
-  }
-
-  tokenText(id) { return this.vocab[id]; }
-}
-
 // ------------------------------------------------------------------ the article's trained BPE
 // merges[k] = [leftId, rightId] makes id 256 + k. With only the first `k` merges known, a
 // pre-token starts as bytes and the earliest learned pair is merged until none applies.
+const pairKey = (a, b) => a * 65536 + b;  // ids are below 65,536
+
 class TrainedBPE {
   constructor(merges) {
     this.name = "trained";
     this.merges = merges;
-    this.rank = new Map(merges.map(([a, b], k) => [a * 65536 + b, k]));
+    this.rank = new Map(merges.map(([a, b], k) => [pairKey(a, b), k]));
     this.bytesOf = [];
     for (let b = 0; b < 256; b++) this.bytesOf.push(Uint8Array.of(b));
     for (const [a, b] of merges) {
@@ -281,30 +206,21 @@ class TrainedBPE {
       z.set(x); z.set(y, x.length);
       this.bytesOf.push(z);
     }
+    this.mergeRank = this.mergeRank.bind(this);
+    this.join = this.join.bind(this);
+    this.encodePiece = this.encodePiece.bind(this);
     this.setMerges(merges.length);
   }
 
-  setMerges(k) { this.k = k; this.cache = new Map(); }
+  setMerges(k) { this.k = k; this.forget(); }
+
+  forget() { this.cache = new Map(); }
 
   // Merge k is applied to every occurrence, left to right, before merge k + 1 (the reference
   // BPETokenizer's order); lowest rank first, leftmost first among equals, is the same thing.
-  encodePiece(piece) {
-    const k = this.k;
-    return mergeLowestFirst(Array.from(utf8.encode(piece)), (a, b) => {
-      const r = this.rank.get(a * 65536 + b);
-      return r !== undefined && r < k ? r : undefined;
-    }, (a, b) => 256 + this.rank.get(a * 65536 + b));
-  }
+  encodePiece(piece) { return mergeLowestFirst(this.units(utf8.encode(piece)), this.mergeRank, this.join); }
 
-  encode(text) {
-    const out = [];
-    for (const piece of pretokenize(PATTERNS.gpt2, text)) {
-      let ids = this.cache.get(piece);
-      if (ids === undefined) { ids = this.encodePiece(piece); this.cache.set(piece, ids); }
-      for (const id of ids) out.push(id);
-    }
-    return out;
-  }
+  encode(text) { return encodeCached(pretokenize(PATTERNS.gpt2, text), this.cache, this.encodePiece); }
 
   tokenBytes(id) { return this.bytesOf[id]; }
 
@@ -312,9 +228,9 @@ class TrainedBPE {
   units(bytes) { return Array.from(bytes); }
   unitBytes(unit) { return this.bytesOf[unit]; }
   unitId(unit) { return unit; }
-  join(a, b) { return 256 + this.rank.get(a * 65536 + b); }
+  join(a, b) { return 256 + this.rank.get(pairKey(a, b)); }
   mergeRank(a, b) {
-    const r = this.rank.get(a * 65536 + b);
+    const r = this.rank.get(pairKey(a, b));
     return r !== undefined && r < this.k ? r : undefined;
   }
 }
@@ -347,6 +263,27 @@ function explainSplit(tok, word) {
   }
 }
 
+// ------------------------------------------------------------------ BERT WordPiece, cached by chunk
+// demos/wordpiece.js normalizes and splits the whole text it is given; the rows re-encode the
+// whole text on every keystroke, so the text is cut at spaces and newlines (whitespace to BERT:
+// its words never cross them) and each chunk's ids are remembered, as the BPEs remember each
+// pre-token's.
+const CHUNK_BREAKS = /[ \n]+/;
+
+class ChunkedWordPiece {
+  constructor(vocabList) {
+    this.name = "bert";
+    this.wordpiece = new wordpiece.BertWordPiece(vocabList);
+    this.vocab = this.wordpiece.vocab;
+    this.encodeChunk = (chunk) => this.wordpiece.encode(chunk);
+    this.forget();
+  }
+
+  forget() { this.cache = new Map(); this.wordpiece.cache = new Map(); }
+
+  encode(text) { return encodeCached(text.split(CHUNK_BREAKS), this.cache, this.encodeChunk); }
+}
+
 // ------------------------------------------------------------------ loading and display text
 async function loadTokenizers(data) {
   const out = {};
@@ -354,7 +291,7 @@ async function loadTokenizers(data) {
     if (data[name]) out[name] = new TiktokenBPE(name, await loadRanks(data[name]), PATTERNS[name]);
   }
   const vocab = new TextDecoder().decode(await gunzip(data.bert));
-  out.bert = new WordPiece(vocab.split("\n"));
+  out.bert = new ChunkedWordPiece(vocab.split("\n"));
   out.trained = new TrainedBPE(data.trained_merges);
   return out;
 }
@@ -363,7 +300,7 @@ const strictUtf8 = typeof TextDecoder !== "undefined" ? new TextDecoder("utf-8",
 
 // A token as text: its bytes read as UTF-8, or as \xNN escapes when it holds part of a character.
 function tokenText(tok, id) {
-  return tok.tokenText ? tok.tokenText(id) : bytesText(tok.tokenBytes(id));
+  return tok.tokenBytes ? bytesText(tok.tokenBytes(id)) : tok.vocab[id];  // WordPiece: its vocabulary's text
 }
 
 function bytesText(bytes) {
@@ -382,19 +319,12 @@ function mergeLabel(tok, k) {
 }
 
 // ------------------------------------------------------------------ the page
-const LABELS = { gpt2: "GPT-2", cl100k_base: "cl100k_base (GPT-4)", o200k_base: "o200k_base (GPT-4o)",
-                 bert: "BERT WordPiece (uncased)", trained: "BPE trained on the Lee corpus" };
-
 // Characters that draw nothing get a visible name, so a token made of one (the zero-width
 // joiner inside an emoji family, a variation selector) is never an empty box.
 const INVISIBLE_NAMES = { 0x200b: "ZWSP", 0x200c: "ZWNJ", 0x200d: "ZWJ", 0x2060: "WJ", 0xfeff: "BOM",
                           0x00ad: "SHY", 0x034f: "CGJ", 0x200e: "LRM", 0x200f: "RLM", 0x061c: "ALM",
                           0xfe0e: "VS15", 0xfe0f: "VS16", 0x00a0: "NBSP" };
 const INVISIBLE = /[\p{Cc}\p{Cf}\u00a0\u034f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
-
-function escapeHtml(s) {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
-}
 
 // A token's text as HTML: a space is ␣, a newline ↵, a tab ⇥; other invisible characters are
 // named in a small box (ZWJ, VS16, U+2066, ...).
@@ -483,7 +413,9 @@ const plain = (text) => text.replace(/ /g, "␣").replace(/\n/g, "↵");
 // pre-token alone), and a note saying what was done with the rest; word null when there is
 // nothing to explain (the note says why).
 function chooseWord(text) {
-  if (!text) return { word: null, note: "Type a word, or click or tap a token in the GPT-2 row, to see how it splits." };
+  if (!text) {
+    return { word: null, note: "Type a word, or click or tap a token in the GPT-2 row, to see how it splits." };
+  }
   const pre = pretokenize(PATTERNS.gpt2, text), word = pre[0];
   let note = "";
   if (pre.length > 1) {
@@ -511,8 +443,9 @@ function stepsHtml(tok, steps) {
   let html = '<ol class="tp-steps">';
   steps.forEach((step, s) => {
     const last = s === steps.length - 1, made = new Set(step.made);
+    const part = (unit) => pieceHtml(tok, unit, "", false);
     let label = step.rank === null ? `${step.pieces.length} bytes`
-      : `rank ${step.rank.toLocaleString("en")}: ${pieceHtml(tok, step.pair[0], "", false)} + ${pieceHtml(tok, step.pair[1], "", false)}`;
+      : `rank ${step.rank.toLocaleString("en")}: ${part(step.pair[0])} + ${part(step.pair[1])}`;
     if (last) label += " → the tokens: no adjacent pair is a merge";
     html += `<li><span class="tp-step-label">${label}</span><span class="tp-pieces">`;
     step.pieces.forEach((unit, i) => { html += pieceHtml(tok, unit, made.has(i) ? " tp-new" : "", last); });
@@ -562,13 +495,13 @@ class ExplainPanel {
       const key = `${word}|${name === "trained" ? tok.k : ""}`;
       if (this.shown[name] === key) continue;
       this.shown[name] = key;
-      const head = this.out[name].querySelector(".tp-explain-head");
-      const body = this.out[name].querySelector(".tp-explain-steps");
-      if (word === null) { head.textContent = ""; body.innerHTML = ""; continue; }
+      const part = this.out[name], body = part.querySelector(".tp-explain-steps");
+      part.hidden = word === null;
+      if (word === null) { body.innerHTML = ""; continue; }
       const steps = explainSplit(tok, word), n = steps[steps.length - 1].pieces.length;
       const merges = name === "trained" ? ` with its first ${tok.k.toLocaleString("en")} merges (the slider)` : "";
-      head.textContent = `${LABELS[name]}${merges}: ${steps.length - 1} merge step${steps.length === 2 ? "" : "s"}, ` +
-                         `${n} token${n === 1 ? "" : "s"}`;
+      part.querySelector(".tp-explain-count").textContent =
+        `${merges}: ${steps.length - 1} merge step${steps.length === 2 ? "" : "s"}, ${n} token${n === 1 ? "" : "s"}`;
       body.innerHTML = stepsHtml(tok, steps);
     }
   }
@@ -593,15 +526,14 @@ async function mount(root, data) {
   const mergeLabelBox = root.querySelector(".tp-merge-label");
   slider.max = String(toks.trained.merges.length);
   slider.value = slider.max;
-  const rows = {};
-  for (const name of Object.keys(LABELS)) {
-    const box = root.querySelector(`[data-tok="${name}"]`);
-    if (!box) continue;
+  const rows = {};  // one per row of the page's markup (its data-tok names the tokenizer)
+  for (const box of root.querySelectorAll(".tp-box[data-tok]")) {
+    const name = box.dataset.tok;
     if (!toks[name]) { box.querySelector(".tp-count").textContent = "not included"; continue; }
     rows[name] = new TokenRow(box, toks[name]);
   }
   const explainBox = root.querySelector(".tp-explain");
-  const explain = explainBox && toks.gpt2 ? new ExplainPanel(explainBox, toks) : null;
+  const explain = explainBox && rows.gpt2 ? new ExplainPanel(explainBox, toks) : null;
   if (explain) {
     explain.input.addEventListener("input", () => { explain.following = false; explain.render(); });
     explainBox.addEventListener("toggle", () => explain.render());
@@ -640,7 +572,6 @@ async function mount(root, data) {
   update();
 }
 
-if (typeof module !== "undefined") {
-  module.exports = { PATTERNS, pretokenize, loadTokenizers, tokenText, mergeLabel, displayHtml, mergeLowestFirst,
-                     TiktokenBPE, WordPiece, TrainedBPE, explainSplit, chooseWord, EXPLAIN_MAX_BYTES };
-}
+return { PATTERNS, pretokenize, loadTokenizers, tokenText, mergeLabel, displayHtml, mergeLowestFirst,
+         TiktokenBPE, TrainedBPE, explainSplit, chooseWord, EXPLAIN_MAX_BYTES, mount };
+});

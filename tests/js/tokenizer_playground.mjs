@@ -20,7 +20,9 @@ const explain = (tok, word) => tp.explainSplit(tok, word).map((s) => [s.rank, s.
 if (request.texts) {
   const { texts, steps } = request;
   const out = { pre: {}, ids: {}, trained: {} };
-  for (const name of ["gpt2", "cl100k_base", "o200k_base"]) out.pre[name] = texts.map((t) => tp.pretokenize(tp.PATTERNS[name], t));
+  for (const name of ["gpt2", "cl100k_base", "o200k_base"]) {
+    out.pre[name] = texts.map((t) => tp.pretokenize(tp.PATTERNS[name], t));
+  }
   for (const name of ["gpt2", "cl100k_base", "o200k_base", "bert"]) out.ids[name] = texts.map((t) => toks[name].encode(t));
   for (const k of steps) {
     toks.trained.setMerges(k);
@@ -43,7 +45,7 @@ if (request.texts) {
   await new Promise((r) => setTimeout(r, 1000));  // a reader types after the page has loaded
   const times = [];
   for (const p of request.paras) {
-    for (const t of Object.values(toks)) t.cache = new Map();  // cold: nothing typed before
+    for (const t of Object.values(toks)) t.forget();  // cold: nothing typed before
     const t0 = process.hrtime.bigint();
     for (const t of Object.values(toks)) t.encode(p);
     times.push(elapsedMs(t0));
