@@ -31,6 +31,8 @@ TEXTS = [
     "ǅemo ÀÉÎ ﬁ ß ſ K Å İstanbul ΣΊΣΥΦΟΣ",
     "<|endoftext|> <b>tags</b> a/b/c ... --- !!!",
     "\u00a0non-breaking\u2003em space\u200bzero width\ufeffbom",
+    # the page's WordPiece remembers chunks between spaces and newlines: marks and CJK at their edges
+    "e\u0301 \u0301x\n\u0301y \u00a0z 東京 東\n京\r\nA\u030a",
     # long pieces (a pasted number, a word without spaces, a run of emoji) take the heap path
     "31415926535" * 60 + " " + "abcdefghij" * 40 + " " + "🙂" * 100 + " " + "x" * 200,
 ]
