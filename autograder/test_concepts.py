@@ -20,6 +20,19 @@ from tokemb import assets, models
 
 UNANSWERED = "a question in exercises/concepts.py is not answered yet: replace its None with your answer"
 
+# The options of the choice questions whose answer is one of several named things, as
+# exercises/concepts.py lists them (tests/test_grading.py checks that they match): the grader
+# computes which option is right (the nearest word; the model whose row of the book's model
+# table, tokemb.models, fits the task) and checks the letter of that option.
+OPTIONS = {
+    "NEAREST_TO_KING_MINUS_MAN_PLUS_WOMAN": ("queen", "king", "woman", "princess"),
+    "EUCLIDEAN_NEAREST_TO_PARIS": ("france", "amsterdam", "london", "berlin"),
+    "MODEL_FOR_MULTILINGUAL_FAQ": ("all-MiniLM-L6-v2", "multilingual-e5-small", "CodeBERT", "CLIP ViT-B/32"),
+    "MODEL_FOR_CODE_SEARCH": ("all-MiniLM-L6-v2", "multilingual-e5-small", "jina-embeddings-v2-base-code",
+                              "averaged GloVe vectors"),
+    "MODEL_FOR_ENGLISH_DUPLICATES": ("all-MiniLM-L6-v2", "CLIP ViT-B/32", "CodeBERT", "jina-embeddings-v2-base-code"),
+}
+
 
 def _answer(name: str):
     """The learner's answer to one question; a clean failure while it is still None."""
@@ -45,8 +58,10 @@ def _check_number(name: str, expected: float, reread: str, tol: float = 1e-6):
     assert abs(value - expected) <= tol, f"{name}: not this number — reread {reread}"
 
 
-def _letter(options: list, correct) -> str:
-    return "abcd"[options.index(correct)]
+def _letter(name: str, correct: str) -> str:
+    """The letter of option ``correct`` of question ``name`` (a failure of the grader if it is none of them)."""
+    assert correct in OPTIONS[name], f"the grader's own check failed: {name}'s answer {correct!r} is not an option"
+    return "abcd"[OPTIONS[name].index(correct)]
 
 
 @functools.cache
@@ -138,9 +153,7 @@ def test_nearest_to_king_minus_man_plus_woman():
     glove = assets.glove()
     target = glove.get_mean_vector(["king", "man", "woman"], weights=[1, -1, 1], pre_normalize=True)
     nearest = glove.similar_by_vector(target, topn=1)[0][0]
-    options = ["queen", "king", "woman", "princess"]
-    assert nearest in options, f"the grader's own check failed: nearest is {nearest!r}"
-    _check_choice("NEAREST_TO_KING_MINUS_MAN_PLUS_WOMAN", _letter(options, nearest),
+    _check_choice("NEAREST_TO_KING_MINUS_MAN_PLUS_WOMAN", _letter("NEAREST_TO_KING_MINUS_MAN_PLUS_WOMAN", nearest),
                   "'Analogies: king − man + woman' (book/static_embeddings.md), the column with the inputs kept")
 
 
@@ -173,9 +186,7 @@ def test_euclidean_nearest_to_paris():
     distances = np.linalg.norm(vectors - query, axis=1)
     distances[glove.key_to_index["paris"]] = np.inf
     nearest = glove.index_to_key[int(distances.argmin())]
-    options = ["france", "amsterdam", "london", "berlin"]
-    assert nearest in options, f"the grader's own check failed: nearest is {nearest!r}"
-    _check_choice("EUCLIDEAN_NEAREST_TO_PARIS", _letter(options, nearest),
+    _check_choice("EUCLIDEAN_NEAREST_TO_PARIS", _letter("EUCLIDEAN_NEAREST_TO_PARIS", nearest),
                   "'Cosine, dot product and Euclidean distance' (book/semantic_geometry.md)")
 
 
@@ -214,26 +225,16 @@ def test_learner_cosine_differs_from_euclidean_on_raw_glove():
 # --------------------------------------------------------------------------- MVU 4: model choice
 
 TABLE = "the model table in 'Choosing an embedding model' (book/contextual_embeddings.md)"
-# The options of the model-choice questions, as exercises/concepts.py lists them (tests/test_grading.py
-# checks that they match). The expected letter is the option whose row of the book's model table
-# (tokemb.models, which the page renders) fits the task.
-MODEL_OPTIONS = {
-    "MODEL_FOR_MULTILINGUAL_FAQ": ("all-MiniLM-L6-v2", "multilingual-e5-small", "CodeBERT", "CLIP ViT-B/32"),
-    "MODEL_FOR_CODE_SEARCH": ("all-MiniLM-L6-v2", "multilingual-e5-small", "jina-embeddings-v2-base-code",
-                              "averaged GloVe vectors"),
-    "MODEL_FOR_ENGLISH_DUPLICATES": ("all-MiniLM-L6-v2", "CLIP ViT-B/32", "CodeBERT", "jina-embeddings-v2-base-code"),
-}
 
 
 def _fitting_option(name: str, fits, smallest=lambda row: 0) -> str:
     """The letter of the one option of question ``name`` whose table row ``fits`` the task (the
     ``smallest`` of those that do). Averaged GloVe vectors are static word vectors, not in the table."""
-    options = MODEL_OPTIONS[name]
-    rows = {o: models.by_name(o) for o in options if o != "averaged GloVe vectors"}
+    rows = {o: models.by_name(o) for o in OPTIONS[name] if o != "averaged GloVe vectors"}
     fitting = [o for o in rows if fits(rows[o])]
     best = [o for o in fitting if smallest(rows[o]) == min(smallest(rows[f]) for f in fitting)]
     assert len(best) == 1, f"the grader's own check failed: {name} fits {best}"
-    return _letter(list(options), best[0])
+    return _letter(name, best[0])
 
 
 @pytest.mark.graded(points=1, mvu="model-choice", concept="task fit: language",

@@ -110,19 +110,19 @@ def _question_options(path: Path, name: str) -> list[str]:
     return [option.strip() for option in re.split(r"\s[a-d]\)\s", f" {text}")[1:]]
 
 
-def _model_options() -> dict[str, tuple[str, ...]]:
-    """MODEL_OPTIONS of autograder/test_concepts.py, read from its source (nothing is imported)."""
+def _grader_options() -> dict[str, tuple[str, ...]]:
+    """OPTIONS of autograder/test_concepts.py, read from its source (nothing is imported)."""
     tree = ast.parse((ROOT / "autograder" / "test_concepts.py").read_text(encoding="utf-8"))
-    node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "MODEL_OPTIONS")
+    node = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "OPTIONS")
     return ast.literal_eval(node.value)
 
 
 @pytest.mark.parametrize("folder", ["exercises", "solutions"])
-def test_model_choice_options_are_the_questions(folder):
+def test_concept_options_are_the_questions(folder):
     """The grader derives the expected letter from its own list of a question's options: that list
     must be the question's, letter for letter."""
-    options = _model_options()
-    assert len(options) == 3
+    options = _grader_options()
+    assert len(options) == 5
     for name, expected in options.items():
         assert _question_options(ROOT / folder / "concepts.py", name) == list(expected), name
 
