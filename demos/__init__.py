@@ -28,6 +28,7 @@ one's registry, and no demo defines a global besides its registration). Under No
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -84,43 +85,10 @@ def render(name: str, data, body_html: str, *, element_id: str, root_class: str 
     mount = name if mount is None else mount
     css = _source(f"{name}.css")
     code = "\n".join(_source(f) for f in ("common.js", *scripts, f"{name}.js"))
-    classes = f' class="{root_class}"' if root_class else ""
+    classes = f' class="{html.escape(root_class)}"' if root_class else ""
     payload = "" if data is None else \
         f'<script type="application/json" id="{element_id}-data">{inline_json(data)}</script>\n'
     return (f"<style>\n{css}</style>\n"
             f'<div id="{element_id}"{classes}>{body_html}</div>\n'
             f"{payload}"
             f"<script>\n{code}\nTokembDemos.start({json.dumps(mount)}, {json.dumps(element_id)});\n</script>\n")
-
-
-# --------------------------------------------------------------------------- transitional
-# The Node tooling moved to tests/node_runner.py (runners in tests/js/*.mjs). These two stay only
-# until the tokenizer playground's test and benchmark use it; then they go.
-def node() -> str | None:
-    """The path of Node.js, or None where it is not installed."""
-    import shutil
-
-    return shutil.which("node")
-
-
-def run_node(runner: str, js_path: Path, *payloads, extra_args=(), timeout: float = 300):
-    """Run ``runner`` (JavaScript source) under Node as ``node runner.js JS_PATH p1.json ... extra_args``
-    and return what it prints, parsed as JSON (the old interface; see tests/node_runner.py)."""
-    import subprocess
-    import tempfile
-
-    executable = node()
-    if executable is None:
-        raise FileNotFoundError("node is not installed")
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "runner.js").write_text(runner)
-        files = []
-        for i, payload in enumerate(payloads):
-            files.append(tmp / f"payload{i}.json")
-            files[-1].write_text(json.dumps(payload))
-        proc = subprocess.run([executable, str(tmp / "runner.js"), str(js_path), *map(str, files), *extra_args],
-                              capture_output=True, text=True, timeout=timeout)
-    if proc.returncode != 0:
-        raise RuntimeError(f"node failed on {Path(js_path).name}:\n{proc.stderr}")
-    return json.loads(proc.stdout)
