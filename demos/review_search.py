@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 
 from demos import quantise, render
-from tokemb import assets
+from tokemb import assets, models
 
 JS_PATH = Path(__file__).with_name("review_search.js")
-MODEL_LABELS = {"minilm": "all-MiniLM-L6-v2", "e5": "multilingual-e5-small"}
+MODEL_LABELS = {m.key: m.name for m in models.SHIPPED}  # the one model table (tokemb/models.py)
 K = 5  # how many reviews a search lists, in both demos (and so precision@K)
 
 

@@ -46,7 +46,7 @@ def _js_results() -> dict:
                     {"texts": TEXTS, "steps": TRAINED_STEPS, "show": _show_ids(), "invisible": INVISIBLE})
 
 
-@pytest.mark.parametrize("name", ["gpt2", "cl100k_base", "o200k_base"])
+@pytest.mark.parametrize("name", assets.TIKTOKEN_NAMES)
 def test_js_regex_splits_like_tiktoken(name):
     """JavaScript has no possessive quantifiers or (?i:...); the rewritten patterns must agree."""
     pattern = regex.compile(assets.tiktoken_encoding(name)._pat_str)
@@ -54,7 +54,7 @@ def test_js_regex_splits_like_tiktoken(name):
         assert got == pattern.findall(text), f"{name} pre-tokens differ on {text!r}"
 
 
-@pytest.mark.parametrize("name", ["gpt2", "cl100k_base", "o200k_base"])
+@pytest.mark.parametrize("name", assets.TIKTOKEN_NAMES)
 def test_js_ids_equal_tiktoken(name):
     enc = assets.tiktoken_encoding(name)
     for text, got in zip(TEXTS, _js_results()["ids"][name]):
