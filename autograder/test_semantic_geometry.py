@@ -125,7 +125,7 @@ def _check_neighbors(got, expected, what: str, query=None, corpus=None, exclude=
             why = _diagnose(query, corpus, [i for i, _ in got], len(expected), exclude) if query is not None else ""
             fail(f"{what}: neighbour #{rank} differs: expected index {ei} (cosine {es:.4f}), "
                  f"got index {gi} (score {gs:.4f}){why}")
-    for rank, ((gi, gs), (ei, es)) in enumerate(zip(got, expected), start=1):  # right order: now the scores
+    for rank, ((gi, gs), (_ei, es)) in enumerate(zip(got, expected), start=1):  # right order: now the scores
         assert abs(gs - es) <= tol, (f"{what}: neighbour #{rank} (index {gi}) has score {gs:.6f}, "
                                     f"but its cosine is {es:.6f}")
 

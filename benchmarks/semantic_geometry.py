@@ -157,7 +157,8 @@ def _fine_tune_passive_row(default_seconds: float) -> dict:
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=Path(__file__).resolve().parents[1],
                          capture_output=True, text=True, check=True).stdout
-    return {"name": "semantic_geometry: the same fine_tune, OMP_WAIT_POLICY=PASSIVE", "seconds": json.loads(out.splitlines()[-1]),
+    return {"name": "semantic_geometry: the same fine_tune, OMP_WAIT_POLICY=PASSIVE",
+            "seconds": json.loads(out.splitlines()[-1]),
             "baseline": "fine_tune, default OpenMP policy", "baseline_seconds": default_seconds,
             "target": "measured, no target", "met": True}
 
@@ -166,4 +167,5 @@ if __name__ == "__main__":
     for row in run():
         ratio = row["seconds"] / row["baseline_seconds"] if row["baseline_seconds"] else float("nan")
         print(f"{'met ' if row['met'] else 'MISS'} {row['name']}: {row['seconds']:.4g} s "
-              f"(baseline {row['baseline']}: {row['baseline_seconds']:.4g} s, ratio {ratio:.2f}; target {row['target']})")
+              f"(baseline {row['baseline']}: {row['baseline_seconds']:.4g} s, ratio {ratio:.2f}; "
+              f"target {row['target']})")

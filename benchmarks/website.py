@@ -93,12 +93,16 @@ def _playground_times(browser, url: str, text: str) -> dict:
     page.wait_for_timeout(500)
     times = page.evaluate("""async (text) => {
         const input = document.getElementById('tp-input'), slider = document.getElementById('tp-slider');
-        const timed = async (change) => { const t0 = performance.now(); change(); %s return performance.now() - t0; };
+        const timed = async (change) => {
+            const t0 = performance.now(); change(); __NEXT_FRAME__ return performance.now() - t0;
+        };
         const paste = await timed(() => { input.value = text; input.dispatchEvent(new Event('input')); });
         const key = await timed(() => { input.value += 'e'; input.dispatchEvent(new Event('input')); });
-        const step = await timed(() => { slider.value = String(Number(slider.value) - 1); slider.dispatchEvent(new Event('input')); });
+        const step = await timed(() => {
+            slider.value = String(Number(slider.value) - 1); slider.dispatchEvent(new Event('input'));
+        });
         return { paste, key, step };
-    }""" % NEXT_FRAME, text)
+    }""".replace("__NEXT_FRAME__", NEXT_FRAME), text)
     context.close()
     return times
 
@@ -111,10 +115,10 @@ def _analogy_times(browser, url: str) -> list[float]:
     times = page.evaluate("""async () => {
         const out = [];
         for (const button of [...document.querySelectorAll('.ae-ex')]) {
-            const t0 = performance.now(); button.click(); %s out.push(performance.now() - t0);
+            const t0 = performance.now(); button.click(); __NEXT_FRAME__ out.push(performance.now() - t0);
         }
         return out;
-    }""" % NEXT_FRAME)
+    }""".replace("__NEXT_FRAME__", NEXT_FRAME))
     context.close()
     return times
 
@@ -126,8 +130,8 @@ LIVE_SHARED_TARGET = 4
 def _live_search_rows(browser, base: str) -> list[dict]:
     import numpy as np
 
-    from solutions import semantic_geometry as sg
     from demos import review_search
+    from solutions import semantic_geometry as sg
 
     _, corpus = review_search.live_corpus()
     queries = [q["text"] for q in sg.load_queries() if q["language"] == "en"]
@@ -143,8 +147,8 @@ def _live_search_rows(browser, base: str) -> list[dict]:
             if (document.getElementById('review-search-live').dataset.failed) return -1;
             await new Promise((r) => setTimeout(r, 20));
         }
-        %s return performance.now() - t0;
-    }""" % NEXT_FRAME) / 1000
+        __NEXT_FRAME__ return performance.now() - t0;
+    }""".replace("__NEXT_FRAME__", NEXT_FRAME)) / 1000
     runs = page.evaluate("""async (queries) => {
         const out = [];
         for (const q of queries) { const t0 = performance.now(); const hits = await reviewSearch.search(q, 5);
@@ -198,7 +202,8 @@ def _demo_rows(browser, base: str) -> list[dict]:
                      "met": seconds < RESPONSE_TARGET_S})
     clicks = _analogy_times(browser, f"{base}/book/demo_analogy_explorer.html")
     seconds = statistics.median(clicks) / 1000
-    rows.append({"name": f"analogy explorer in Chromium: an example clicked, to the next frame, median of {len(clicks)}",
+    rows.append({"name": "analogy explorer in Chromium: an example clicked, to the next frame, "
+                         f"median of {len(clicks)}",
                  "seconds": seconds, "baseline": f"target {RESPONSE_TARGET_S * 1000:.0f} ms",
                  "baseline_seconds": RESPONSE_TARGET_S, "target": f"< {RESPONSE_TARGET_S * 1000:.0f} ms",
                  "met": seconds < RESPONSE_TARGET_S})
@@ -242,4 +247,5 @@ def run(site: Path | None = None) -> list[dict]:
 if __name__ == "__main__":
     for row in run():
         unit = row.get("unit", "s")
-        print(f"{row['name']}: {row['seconds']:.3f} {unit}; target {row['target']}: {'met' if row['met'] else 'NOT met'}")
+        verdict = "met" if row["met"] else "NOT met"
+        print(f"{row['name']}: {row['seconds']:.3f} {unit}; target {row['target']}: {verdict}")

@@ -115,7 +115,7 @@ def licence_text() -> bytes:
     try:
         dist = distribution("onnxruntime")
     except PackageNotFoundError:
-        raise SystemExit("the onnxruntime Python package is not installed (pip install -r requirements.txt)")
+        raise SystemExit("the onnxruntime Python package is not installed (pip install -r requirements.txt)") from None
     candidates = [f for f in dist.files or [] if f.name == "LICENSE"]
     for file in candidates:
         data = Path(dist.locate_file(file)).read_bytes()

@@ -21,7 +21,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import ROOT, toc_pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -172,9 +171,12 @@ SIDEWAYS = """() => {
         if (r.width === 0 || r.right <= vw + 1) continue;
         let box = el.parentElement, held = false;
         for (; box && box !== document.body; box = box.parentElement) {
-            if (getComputedStyle(box).overflowX !== 'visible') { held = box.getBoundingClientRect().right <= vw + 1; break; }
+            if (getComputedStyle(box).overflowX !== 'visible') {
+                held = box.getBoundingClientRect().right <= vw + 1; break;
+            }
         }
-        if (!held) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ends at ${Math.round(r.right)} px: ` +
+        if (!held) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ` +
+                            `ends at ${Math.round(r.right)} px: ` +
                             (el.textContent || '').trim().slice(0, 60));
         if (out.length > 8) break;
     }
@@ -289,7 +291,8 @@ def test_menu_button_folds_the_sidebar_on_a_desktop(site, browser):
     back = _shown_after(page, ".bd-header-article .primary-toggle", chapters)
     problems = page.problems
     page.context.close()
-    assert shown and folded and back, f"at 1280 px: shown {shown}, folded after a click {folded}, back after another {back}"
+    assert shown and folded and back, (f"at 1280 px: shown {shown}, folded after a click {folded}, "
+                                       f"back after another {back}")
     assert not problems, problems
 
 
@@ -324,9 +327,9 @@ def test_search_from_disk_lists_pages_and_says_why_there_are_no_snippets(site, b
 def test_tokenizer_playground_keeps_up_with_10000_characters(site, browser):
     """Paste 10,000 characters: every row counts exactly what the Python tokenizers count; a
     slider step redraws only the trained BPE's row; a zero-width joiner is shown by name."""
+    from demos import tokenizer_playground as tp
     from solutions import tokenization as tk
     from tokemb import assets
-    from demos import tokenizer_playground as tp
 
     family = "👨\u200d👩\u200d👧 "  # an emoji family: three people glued by zero-width joiners
     text = family + "\n\n".join(assets.lee_corpus()[40:])[:10_000 - len(family)]
@@ -381,12 +384,15 @@ def test_analogy_explorer_answers_typed_input(site, browser):
 
 MAP_LABELS = """() => {
     const svg = document.getElementById('ae-map'), vb = svg.viewBox.baseVal;
-    const boxes = [...svg.querySelectorAll('text')].map((t) => { const b = t.getBBox(); return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height]; });
+    const boxes = [...svg.querySelectorAll('text')].map((t) => {
+        const b = t.getBBox(); return [t.textContent, b.x, b.y, b.x + b.width, b.y + b.height];
+    });
     const bad = [];
     boxes.forEach(([s, x0, y0, x1, y1], i) => {
         if (x0 < 0 || y0 < 0 || x1 > vb.width || y1 > vb.height) bad.push(`'${s}' leaves the map`);
         boxes.slice(0, i).forEach(([u, a0, b0, a1, b1]) => {
-            if (Math.min(x1, a1) - Math.max(x0, a0) > 0.5 && Math.min(y1, b1) - Math.max(y0, b0) > 0.5) bad.push(`'${u}' and '${s}' overlap`);
+            const apart = Math.min(x1, a1) - Math.max(x0, a0) <= 0.5 || Math.min(y1, b1) - Math.max(y0, b0) <= 0.5;
+            if (!apart) bad.push(`'${u}' and '${s}' overlap`);
         });
     });
     return [boxes.length, bad];
@@ -400,11 +406,13 @@ def test_analogy_map_labels_apart_and_cleared_after_an_error(site, browser):
         button.click()
         page.wait_for_timeout(100)
         count, bad = page.evaluate(MAP_LABELS)
-        overlaps += [f"{button.inner_text()}: {b}" for b in bad] + ([] if count > 5 else [f"{button.inner_text()}: no map"])
+        overlaps += [f"{button.inner_text()}: {b}" for b in bad]
+        overlaps += [] if count > 5 else [f"{button.inner_text()}: no map"]
     page.fill("#ae-a", "qwertyuiop")
     page.press("#ae-a", "Enter")
     page.wait_for_function("document.querySelector('#ae-msg .ae-error')")
-    left = page.evaluate("[document.querySelectorAll('#ae-map > :not(title)').length, document.getElementById('ae-map-note').textContent]")
+    left = page.evaluate("[document.querySelectorAll('#ae-map > :not(title)').length, "
+                         "document.getElementById('ae-map-note').textContent]")
     page.fill("#ae-a", "man")
     page.fill("#ae-k", "0")
     page.press("#ae-a", "Enter")

@@ -33,7 +33,8 @@ TEXTS = [
     "", " ", "\n\t", "?!", "😀", "🥲🫠 new emoji", "I love this medicine 😍🙏 but the nausea 🤢 is awful",
     "Café crème, naïve façade, Ångström, Øresund, İstanbul, ΟΔΟΣ ς, straße, ẞ, ﬁne, Ⅸ",
     "Das Medikament hat meine Migräne deutlich gelindert.", "Этот препарат помог мне уснуть.",
-    "这个药让我睡得很好，但是早上头疼。", "この薬を飲んでから頭痛が少なくなりました。", "이 약을 먹고 나서 두통이 줄었어요.",
+    "这个药让我睡得很好，但是早上头疼。", "この薬を飲んでから頭痛が少なくなりました。",
+    "이 약을 먹고 나서 두통이 줄었어요.",
     "هذا الدواء ساعدني على النوم", "यह दवा मेरे सिरदर्द के लिए अच्छी है", "ยานี้ช่วยให้ฉันนอนหลับ", "Το φάρμακο με βοήθησε.",
     "עברית: התרופה עזרה", "ქართული ენა", "Tiếng Việt có dấu: thuốc này rất tốt", "ʻŌlelo Hawaiʻi",
     "CJK extension E: a\U0002B820b a\U0002B920b, compatibility 丽, radicals ⼀, ext G \U00030000",
@@ -229,7 +230,9 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mini
 window.loaded = null;
 document.getElementById("q").addEventListener("focus", () => {{
   window.loaded = window.loaded || MiniLMBrowser.loadInPage("_static/minilm/", {{
-    onProgress: (done, total, label) => {{ document.getElementById("status").textContent = `${{label}} (${{done}}/${{total}})`; }} }});
+    onProgress: (done, total, label) => {{
+      document.getElementById("status").textContent = `${{label}} (${{done}}/${{total}})`;
+    }} }});
 }}, {{ once: true }});
 </script></body></html>"""
 

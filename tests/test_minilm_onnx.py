@@ -10,8 +10,8 @@ import subprocess
 
 import numpy as np
 import pytest
-
 from conftest import ROOT
+
 from tokemb import assets, minilm_onnx
 
 #: Text the reviews do not cover: other scripts, emoji, accents, almost nothing, very long.

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
 from conftest import toc_pages as _toc_pages
 
@@ -51,7 +50,8 @@ def _assigned_text(script: str) -> str:
 @slow
 def test_site_is_self_contained(site):
     """No page loads anything from another host; search and dark mode are local."""
-    remote = re.compile(r"<(?:script|img|iframe)\b[^>]*\bsrc=[\"'](?:https?:)?//|<link\b[^>]*\bhref=[\"'](?:https?:)?//[^\"']*\.css")
+    remote = re.compile(r"<(?:script|img|iframe)\b[^>]*\bsrc=[\"'](?:https?:)?//"
+                        r"|<link\b[^>]*\bhref=[\"'](?:https?:)?//[^\"']*\.css")
     for page in site.rglob("*.html"):
         assert not remote.search(page.read_text(errors="replace")), f"{page.relative_to(site)} loads a remote asset"
     assert (site / "search.html").exists() and (site / "searchindex.js").exists()
@@ -68,7 +68,8 @@ def test_pages_load_no_icon_script_no_maths_script_and_have_a_favicon(site):
     for page in _toc_pages():
         html = (site / f"{page}.html").read_text()
         scripts = re.findall(r"<script\b[^>]*\bsrc=\"([^\"]+)\"", html)
-        assert not [s for s in scripts if re.search(r"fontawesome|mathjax|tex-chtml|searchindex", s, re.I)], (page, scripts)
+        heavy = [s for s in scripts if re.search(r"fontawesome|mathjax|tex-chtml|searchindex", s, re.I)]
+        assert not heavy, (page, scripts)
         assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg"', html), f"{page}: no favicon"
         maths_pages += "<math " in html
     assert maths_pages >= 3, "the articles' formulas should be MathML"
@@ -115,7 +116,8 @@ def test_publish_workflow_passes_actionlint(tmp_path):
 
 def test_publish_workflow_builds_with_the_readme_command_and_deploys_the_html():
     """It installs requirements.txt, builds with the README's command, and deploys _build/html."""
-    build = re.search(r"^(jupyter-book build .*)$", (ROOT / "README.md").read_text(), re.M).group(1).split("  #")[0].strip()
+    line = re.search(r"^(jupyter-book build .*)$", (ROOT / "README.md").read_text(), re.M).group(1)
+    build = line.split("  #")[0].strip()
     workflow = yaml.safe_load(WORKFLOW.read_text())
     runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
     uses = [step.get("uses", "") for job in workflow["jobs"].values() for step in job["steps"]]

@@ -56,7 +56,8 @@ _NOT_PROSE = [
 # (page, exact text the number appears in, why it may stay typed)
 ALLOWED: list[tuple[str, str, str]] = [
     ("index.md", "200 words per minute", "the reading speed the reading times are computed at (tokemb.reading)"),
-    ("contextual_embeddings.md", "15% of the WordPiece", "BERT's masking rate, a training setting (Devlin et al. 2019)"),
+    ("contextual_embeddings.md", "15% of the WordPiece",
+     "BERT's masking rate, a training setting (Devlin et al. 2019)"),
     ("contextual_embeddings.md", "Of the chosen 15%, 80% become , 10% a random token and 10% stay unchanged",
      "BERT's 80/10/10 rule, a training setting (Devlin et al. 2019)"),
     ("contextual_embeddings.md", "12 layers of width 768", "BERT-base's size as published (Devlin et al. 2019)"),
@@ -64,15 +65,19 @@ ALLOWED: list[tuple[str, str, str]] = [
      "Reimers & Gurevych's (2019) own figure for cross-encoding, cited"),
     ("contextual_embeddings.md", "150 million question–answer", "training-set size from the jina code model's card"),
     ("contextual_embeddings.md", "400 million (image, caption)", "CLIP's training-set size (Radford et al. 2021)"),
-    ("static_embeddings.md", "trained on 6 billion tokens of Wikipedia", "GloVe 6B's corpus size (Pennington et al. 2014)"),
+    ("static_embeddings.md", "trained on 6 billion tokens of Wikipedia",
+     "GloVe 6B's corpus size (Pennington et al. 2014)"),
     ("static_embeddings.md", "within 10 words on either side", "GloVe's context window (Pennington et al. 2014, §4.2)"),
     ("exercise.md", "in about 100 languages", "multilingual-e5-small's coverage as its model card states it"),
     ("exercise.md", "inputs longer than 256 word pieces", "MiniLM's maximum input as its model card states it"),
-    ("semantic_geometry.md", "would appear about 5 times", "with k = 5 the mean k-occurrence is exactly k (a definition)"),
+    ("semantic_geometry.md", "would appear about 5 times",
+     "with k = 5 the mean k-occurrence is exactly k (a definition)"),
     ("semantic_geometry.md", "in about 100 languages", "multilingual-e5-small's coverage as its model card states it"),
     ("demo_analogy_explorer.md", "true rank in 50 dimensions", "the width of GloVe 6B 50d, the model's name"),
-    ("demo_tokenizer_playground.md", "from raw bytes to 1,000 merges", "the size the demo's BPE is trained to, a setting"),
-    ("demo_tokenizer_playground.md", "the slider at 0, 10 and 100 merges", "the slider positions the page's test checks, settings"),
+    ("demo_tokenizer_playground.md", "from raw bytes to 1,000 merges",
+     "the size the demo's BPE is trained to, a setting"),
+    ("demo_tokenizer_playground.md", "the slider at 0, 10 and 100 merges",
+     "the slider positions the page's test checks, settings"),
 ]
 
 

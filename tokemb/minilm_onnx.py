@@ -183,8 +183,7 @@ def quantise(src: Path, dst: Path) -> Path:
 
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.quantization.matmul_nbits_quantizer import (DefaultWeightOnlyQuantConfig,
-                                                                  MatMulNBitsQuantizer)
+    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
 
     quiet = [logging.getLogger(name) for name in ("root", "onnxruntime.quantization.matmul_nbits_quantizer")]
     levels = [log.level for log in quiet]
