@@ -137,9 +137,10 @@ def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
     - A question with any of its four words outside that vocabulary is skipped: it counts
       neither as right nor as wrong (gensim's ``dummy4unknown=False``). Its share is the
       coverage, which you should report next to the accuracy.
-    - The prediction is the best 3CosAdd answer to b − a + c on the restricted vocabulary
-      (the first answer of ``analogy``) that is not a, b or c in any case; it is right if it
-      equals d.
+    - The prediction is 3CosAdd's answer to b − a + c on the restricted vocabulary, scored as
+      ``analogy`` scores it (in float32, as gensim computes): of the 5 best words other than a,
+      b and c (gensim's ``topn=5``), the first that is not a, b or c in another case (if all 5
+      are, the last of them, which is wrong). It is right if it equals d (ignoring case).
 
     ``restrict_vocab=None`` lets every word of the vocabulary take part.
     Returns correct / answered, or 0.0 if no question could be answered.

@@ -136,7 +136,7 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
     """
     # BEGIN SOLUTION
     words, matrix, index = _table(vectors)
-    positive, negative = _word_list(positive, "positive"), _word_list(negative, "negative")
+    positive, negative = _word_list(positive), _word_list(negative)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: use one of {METHODS}")
     if not positive:
@@ -188,8 +188,8 @@ def _top(scores: np.ndarray, k: int, banned: set) -> list[int]:
 
 
 def _table(vectors, limit=None):
-    """(words, float64 matrix, {word: row}) from a KeyedVectors or a dict of vectors
-    (only the first ``limit`` words of a KeyedVectors, if given; the index is then partial)."""
+    """(words, float64 matrix, {word: row}) from a KeyedVectors or a dict of vectors: only its
+    first ``limit`` words, if given (the index of a KeyedVectors is then partial)."""
     if hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
         words = list(vectors.index_to_key[:limit])
         matrix = np.asarray(vectors.vectors[:limit], dtype=np.float64)
@@ -199,7 +199,10 @@ def _table(vectors, limit=None):
         words = list(vectors)
         if not words:
             raise ValueError("the vocabulary is empty")
-        matrix = np.asarray([np.asarray(vectors[w], dtype=np.float64) for w in words])
+        shape = np.shape(vectors[words[0]])
+        words = words[:limit]
+        matrix = np.asarray([np.asarray(vectors[w], dtype=np.float64) for w in words]) if words else \
+            np.zeros((0, *shape))
         index = {w: i for i, w in enumerate(words)}
     else:
         raise TypeError("vectors must be a gensim KeyedVectors or a dict {word: vector}, "
@@ -209,7 +212,7 @@ def _table(vectors, limit=None):
     return words, matrix, index
 
 
-def _word_list(words, name) -> list[str]:
+def _word_list(words) -> list[str]:
     if words is None:
         return []
     if isinstance(words, str):
@@ -254,6 +257,15 @@ def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:
     # EXERCISE:                           "keep the lines of exactly four words as tuples")
 
 
+# BEGIN SOLUTION
+#: gensim's ``evaluate_word_analogies`` looks at ``most_similar``'s first 5 answers only.
+_GENSIM_TOPN = 5
+#: Questions scored by one matrix product in ``evaluate_analogies``: a (256, vocabulary) block
+#: of float32 scores, 31 MB against 30,000 words.
+_QUESTIONS_PER_PRODUCT = 256
+
+
+# END SOLUTION
 def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
     """Accuracy on analogy questions "a : b :: c : d", counted exactly as gensim 4.4's
     ``KeyedVectors.evaluate_word_analogies`` (with its defaults) counts it.
@@ -270,9 +282,10 @@ def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
     - A question with any of its four words outside that vocabulary is skipped: it counts
       neither as right nor as wrong (gensim's ``dummy4unknown=False``). Its share is the
       coverage, which you should report next to the accuracy.
-    - The prediction is the best 3CosAdd answer to b − a + c on the restricted vocabulary
-      (the first answer of ``analogy``) that is not a, b or c in any case; it is right if it
-      equals d.
+    - The prediction is 3CosAdd's answer to b − a + c on the restricted vocabulary, scored as
+      ``analogy`` scores it (in float32, as gensim computes): of the 5 best words other than a,
+      b and c (gensim's ``topn=5``), the first that is not a, b or c in another case (if all 5
+      are, the last of them, which is wrong). It is right if it equals d (ignoring case).
 
     ``restrict_vocab=None`` lets every word of the vocabulary take part.
     Returns correct / answered, or 0.0 if no question could be answered.
@@ -291,14 +304,13 @@ def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
     """
     # BEGIN SOLUTION
     words, matrix, _ = _table(vectors, limit=None if restrict_vocab is None else int(restrict_vocab))
+    n = len(words)
     if not isinstance(questions, (str, Path)):
         questions = list(questions)
     if not isinstance(questions, (str, Path)) and questions and isinstance(questions[0], (tuple, list)):
         quads = [tuple(q) for q in questions]
     else:
         quads = read_analogy_questions(questions)
-    n = len(words) if restrict_vocab is None else min(len(words), int(restrict_vocab))
-    words, matrix = words[:n], matrix[:n]
     ok = {}
     for i in reversed(range(n)):       # the first (most frequent) case variant wins
         ok[words[i].upper()] = i
@@ -312,15 +324,15 @@ def evaluate_analogies(vectors, questions, restrict_vocab=300_000) -> float:
             answerable.append((a, b, c, d))
         # else: out of vocabulary, skipped and not counted
     correct = 0
-    for start in range(0, len(answerable), 256):   # 256 questions at a time: one matrix product
-        chunk = answerable[start:start + 256]
+    for start in range(0, len(answerable), _QUESTIONS_PER_PRODUCT):
+        chunk = answerable[start:start + _QUESTIONS_PER_PRODUCT]
         ids = np.array([[ok[b], ok[c], ok[a]] for a, b, c, _ in chunk])
         means = (unit[ids[:, 0]] + unit[ids[:, 1]] - unit[ids[:, 2]]) / 3.0
         length = np.linalg.norm(means, axis=1, keepdims=True)
         scores = (means / np.where(length == 0, 1.0, length)) @ unit.T   # (chunk, n)
         scores[:, norms == 0] = -np.inf
         scores[np.arange(len(chunk))[:, None], ids] = -np.inf            # inputs are never answers
-        take = min(5, n)
+        take = min(_GENSIM_TOPN, n)
         best = np.argpartition(-scores, take - 1, axis=1)[:, :take] if take < n else \
             np.tile(np.arange(n), (len(chunk), 1))
         for j, (a, b, c, expected) in enumerate(chunk):
