@@ -36,15 +36,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tokemb import assets
+from tokemb.models import SHIPPED
 
 if TYPE_CHECKING:  # for the annotations only: sentence_transformers takes seconds to import
     from sentence_transformers import SentenceTransformer
 
-#: Model names ``embed`` understands: name -> what the model is and how it takes its input.
-MODELS = {
-    "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English; no prefixes: queries and documents embedded alike)",
-    "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages; 'query: ' and 'passage: ' prefixes)",
-}
+#: Model names ``embed`` understands: name -> what the model is and how it takes its input
+#: (the shipped models of the book's model table, ``tokemb.models``).
+MODELS = {m.key: m.description for m in SHIPPED}
 ROLES = ("passage", "query")
 
 

