@@ -2,13 +2,14 @@
 
 - :func:`quiet` keeps library chatter out of a page's output (call it first).
 - :func:`table` is every table a page shows: HTML, so it renders alike in Jupyter and on the
-  site, with each cell shown as text (escaped), and :func:`code` for a cell of inline code.
+  site, with each cell shown as text (escaped); :func:`code` and :func:`strong` make a cell of
+  inline code or of bold text.
 - :func:`glue_value` glues a number for the prose (``{glue:text}`name```).
 
->>> t = table(["word", "cosine"], [["<cat>", 0.5], ["A & B", code("Ġthe", "'m")]])
+>>> t = table(["word", "cosine"], [["<cat>", strong(0.5)], ["A & B", code("Ġthe", "'m")]])
 >>> print(t.data.replace("</tr>", "</tr>\\n"))  # doctest: +NORMALIZE_WHITESPACE
 <table class="table"><thead><tr><th>word</th><th>cosine</th></tr>
-</thead><tbody><tr><td>&lt;cat&gt;</td><td>0.5</td></tr>
+</thead><tbody><tr><td>&lt;cat&gt;</td><td><strong>0.5</strong></td></tr>
 <tr><td>A &amp; B</td><td><code class="docutils literal notranslate"><span class="pre">Ġthe</span></code>,
 <code class="docutils literal notranslate"><span class="pre">&#x27;m</span></code></td></tr>
 </tbody></table>
@@ -42,8 +43,8 @@ def table(header, rows) -> HTML:
     """A table to ``display`` (or ``glue``): a header and rows of cells.
 
     Every cell is shown as ``str(cell)``, escaped: text, never markup (no Markdown, no raw
-    LaTeX, ``<word>`` stays visible). A cell that is already HTML, such as :func:`code`
-    makes, is inserted as it is.
+    LaTeX, ``<word>`` stays visible). A cell that is already HTML, such as :func:`code` and
+    :func:`strong` make, is inserted as it is.
     """
     def cell(value) -> str:
         return value.data if isinstance(value, HTML) else html.escape(str(value))
@@ -58,6 +59,11 @@ def code(*texts: str) -> HTML:
     exactly as stored, styled as the site styles ```code``` in prose."""
     return HTML(", ".join(f'<code class="docutils literal notranslate"><span class="pre">{html.escape(str(t))}'
                           "</span></code>" for t in texts))
+
+
+def strong(text) -> HTML:
+    """Bold text for a :func:`table` cell (a result the prose singles out)."""
+    return HTML(f"<strong>{html.escape(str(text))}</strong>")
 
 
 def glue_value(name: str, value) -> None:
