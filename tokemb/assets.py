@@ -27,6 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import tokemb  # noqa: F401  (sets the offline switches before any HF import below)
+from tokemb.files import write_atomic
 from tokemb.models import by_key
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -138,9 +139,7 @@ def tiktoken_encoding(name: str):
     for url_path, source in _TIKTOKEN_FILES[name].items():
         target = Path(folder) / hashlib.sha1((_TIKTOKEN_URL + url_path).encode()).hexdigest()
         if not target.exists():
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(_packaged_bytes(source))
-            tmp.replace(target)  # atomic: parallel processes never see half a file
+            write_atomic(target, _packaged_bytes(source))  # parallel processes never see half a file
     return tiktoken.get_encoding(name)
 
 

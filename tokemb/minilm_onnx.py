@@ -47,7 +47,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import tempfile
 import time
 from importlib.metadata import PackageNotFoundError, version
@@ -56,6 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from tokemb import assets
+from tokemb.files import write_atomic
 
 MAX_TOKENS = 256  # [CLS] + 254 word pieces + [SEP]: sentence-transformers' max_seq_length
 DIM = 384
@@ -121,8 +121,7 @@ def model_file(rebuild: bool = False) -> Path:
         info = {"file": FILE_NAME, "bytes": int8.stat().st_size, "fp32_bytes": fp32.stat().st_size,
                 "export_seconds": round(exported - start, 2), "quantise_seconds": round(done - exported, 2),
                 "weights_sha256": weights_fingerprint(), "recipe": RECIPE, "versions": _library_versions()}
-        (Path(tmp) / "build.json").write_text(json.dumps(info, indent=2))
-        (Path(tmp) / "build.json").replace(folder / "build.json")
+        write_atomic(folder / "build.json", json.dumps(info, indent=2).encode())
         int8.replace(path)  # atomic: a parallel reader sees the old file or the whole new one
     return path
 
@@ -316,9 +315,7 @@ def write_browser_assets(folder, runtime: Path = VENDORED_RUNTIME) -> dict[str, 
         data = source.read_bytes()
         cached = cache / f"{hashlib.sha256(data).hexdigest()[:16]}-{name}.js"
         if not cached.exists():
-            partial = cached.with_suffix(f".{os.getpid()}.part")
-            partial.write_text(asset_script(name, data), encoding="ascii")
-            partial.replace(cached)
+            write_atomic(cached, asset_script(name, data).encode("ascii"))
         target = folder / f"{name}.js"
         target.write_bytes(cached.read_bytes())
         written[target.name] = target.stat().st_size
