@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import ROOT, toc_pages
+from support import ROOT, toc_pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_grading
+from support import ROOT, run_grading
 
 from autograder.chapters import CHAPTERS, TITLES  # the one list of chapters, in ladder order
 

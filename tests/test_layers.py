@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from conftest import ROOT
+from support import ROOT
 
 ABOVE = ("solutions", "exercises", "autograder", "demos")
 

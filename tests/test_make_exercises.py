@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 SCRIPT = ROOT / "scripts" / "make_exercises.py"
 _spec = importlib.util.spec_from_file_location("make_exercises", SCRIPT)

@@ -18,8 +18,8 @@ import unicodedata
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from node_runner import node, run_node
+from support import ROOT
 
 from demos import quantise
 from tokemb import assets, minilm_onnx

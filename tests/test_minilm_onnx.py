@@ -10,7 +10,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from tokemb import assets, minilm_onnx
 

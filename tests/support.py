@@ -1,0 +1,60 @@
+"""Helpers for the project's own tests (not learner-facing), imported as ``from support import ...``.
+
+pytest puts ``tests/`` on ``sys.path`` (the folder has no ``__init__.py``), from the repository
+root and from inside ``tests/`` alike; ``conftest.py`` keeps only fixtures and hooks.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class GradingRun:
+    """The outcome of one `pytest autograder` run in a subprocess."""
+
+    returncode: int
+    output: str
+    cases: dict[str, str] = field(default_factory=dict)  # test id -> passed/failed/error/skipped
+    messages: dict[str, str] = field(default_factory=dict)  # test id -> failure message
+
+    def with_outcome(self, outcome: str) -> list[str]:
+        return [case for case, result in self.cases.items() if result == outcome]
+
+
+def run_grading(*args: str, root: Path = ROOT, env: dict | None = None, tmp_path: Path) -> GradingRun:
+    """Run the learner's grading command (`pytest autograder ...`) and parse its JUnit XML."""
+    report = tmp_path / f"grading-{len(list(tmp_path.glob('grading-*.xml')))}.xml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider", f"--junitxml={report}"],
+        cwd=root, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=1200,
+    )
+    run = GradingRun(proc.returncode, proc.stdout + proc.stderr)
+    if report.exists():
+        for case in ET.parse(report).getroot().iter("testcase"):
+            name = f"{case.get('classname')}::{case.get('name')}"
+            result, message = "passed", ""
+            for tag in ("failure", "error", "skipped"):
+                node = case.find(tag)
+                if node is not None:
+                    result = {"failure": "failed", "error": "error", "skipped": "skipped"}[tag]
+                    message = node.get("message", "")
+            run.cases[name], run.messages[name] = result, message
+    return run
+
+
+def toc_pages() -> list[str]:
+    """The pages of the book in table-of-contents order, e.g. "book/index"."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc["parts"]:
+        pages += [chapter["file"] for chapter in part["chapters"]]
+    return pages
