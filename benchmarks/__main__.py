@@ -3,13 +3,13 @@
     python -m benchmarks              # everything (about 15 minutes on 2 cores)
     python -m benchmarks --quick      # chapter benchmarks only, no site build or grading run
 
-Each chapter module ``benchmarks/<chapter>.py`` exposes ``run() -> list[dict]`` with keys
-name, seconds, baseline, baseline_seconds, target, met (and ``unit`` when the measurement is
-not in seconds: then ``seconds`` and ``baseline_seconds`` hold values in that unit). This
+Each chapter module ``benchmarks/<chapter>.py`` exposes ``run() -> list[Row]`` (``benchmarks.Row``:
+name, value, baseline, baseline_value, target, met, and the unit when it is not seconds). This
 runner adds the whole-project measurements (a clean site build, a cached rebuild, the
 learner's full grading run, and on that build ``benchmarks/website.py``: page weights and the
-demos' response times in Chromium) and states the machine. The issues' performance targets
-are checked against this output, never by timed assertions in tests.
+demos' response times in Chromium) and states the machine. The performance targets (each
+module's docstring states its own) are checked against this output, never by timed assertions
+in tests.
 """
 from __future__ import annotations
 
@@ -25,8 +25,7 @@ import time
 from pathlib import Path
 
 from autograder.chapters import CHAPTERS
-
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import ROOT, Row, report
 
 
 def machine() -> str:
@@ -41,7 +40,7 @@ def _timed(cmd: list[str], **kw) -> float:
     return time.perf_counter() - start
 
 
-def project_rows() -> list[dict]:
+def project_rows() -> list[Row]:
     """A clean site build, a cached rebuild, the site measured in Chromium (benchmarks/website.py),
     and the full grading run on solutions/."""
     from benchmarks import website
@@ -59,12 +58,9 @@ def project_rows() -> list[dict]:
     grading = _timed([sys.executable, "-m", "pytest", "autograder", "--grade", "solutions", "-q",
                       "-p", "no:cacheprovider"])
     return [
-        {"name": "site build, clean (all pages executed)", "seconds": clean, "baseline": "target 300 s",
-         "baseline_seconds": 300.0, "target": "< 300 s", "met": clean < 300},
-        {"name": "site rebuild, cached", "seconds": cached, "baseline": "target 30 s",
-         "baseline_seconds": 30.0, "target": "< 30 s", "met": cached < 30},
-        {"name": "full grading run on solutions/", "seconds": grading, "baseline": "target 60 s",
-         "baseline_seconds": 60.0, "target": "< 60 s", "met": grading < 60},
+        Row("site build, clean (all pages executed)", clean, "target 300 s", 300.0, "< 300 s", clean < 300),
+        Row("site rebuild, cached", cached, "target 30 s", 30.0, "< 30 s", cached < 30),
+        Row("full grading run on solutions/", grading, "target 60 s", 60.0, "< 60 s", grading < 60),
         *site_rows,
     ]
 
@@ -74,7 +70,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip the site build and the grading run")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n")
-    rows: list[dict] = []
+    rows: list[Row] = []
     for chapter in CHAPTERS:
         if (ROOT / "benchmarks" / f"{chapter}.py").exists():
             print(f"running benchmarks/{chapter}.py ...", flush=True)
@@ -84,16 +80,7 @@ def main() -> int:
         rows += project_rows()
         print("running the grading benchmarks (limits, memory margin, a runaway loop) ...", flush=True)
         rows += importlib.import_module("benchmarks.grading").run()
-    width = max(len(r["name"]) for r in rows) if rows else 10
-    print(f"\n{'benchmark':<{width}}  {'time':>10}  {'baseline':<34} {'ratio':>8}  {'target':<22} met")
-    for r in rows:
-        ratio = r["seconds"] / r["baseline_seconds"] if r["baseline_seconds"] else float("nan")
-        unit = r.get("unit", "s")
-        baseline = f"{r['baseline']} ({r['baseline_seconds']:.4f}{unit})"
-        value = f"{r['seconds']:.4f}{unit}"
-        print(f"{r['name']:<{width}}  {value:>10}  {baseline:<34} "
-              f"{ratio:>7.2f}x  {r['target']:<22} {'yes' if r['met'] else 'NO'}")
-    return 0 if all(r["met"] for r in rows) else 1
+    return report(rows)
 
 
 if __name__ == "__main__":

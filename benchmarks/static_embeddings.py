@@ -1,4 +1,4 @@
-"""Static embeddings: the targets of issue 4, measured side by side in one run.
+"""Static embeddings: the speed targets below, measured side by side in one run.
 
     python -m benchmarks.static_embeddings
 
@@ -12,20 +12,19 @@
 """
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 
-from benchmarks import page_row
-
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import Row, page_row, report
 
 ANALOGIES = [(["king", "woman"], ["man"]), (["paris", "italy"], ["france"]), (["walked", "swim"], ["walk"]),
              (["rupee", "japan"], ["india"]), (["bigger", "cold"], ["big"]), (["doctor", "woman"], ["man"])]
 
 
-def _demo_rows() -> list[dict]:
+def _demo_rows() -> list[Row]:
     from demos import analogy_explorer as ae
     from tests.node_runner import node, run_node
 
@@ -43,12 +42,11 @@ def _demo_rows() -> list[dict]:
                     solver(positive=pos, negative=neg, topn=10)
                     if round_:
                         worst = max(worst, time.perf_counter() - start)
-    return [{"name": "analogy explorer: one answer in JS (Node), slowest of 12, 30k words",
-             "seconds": js_worst, "baseline": "gensim most_similar(_cosmul), same vectors",
-             "baseline_seconds": worst, "target": "under 0.1 s", "met": js_worst < 0.1}]
+    return [Row("analogy explorer: one answer in JS (Node), slowest of 12, 30k words", js_worst,
+                "gensim most_similar(_cosmul), same vectors", worst, "under 0.1 s", js_worst < 0.1)]
 
 
-def _evaluation_rows() -> list[dict]:
+def _evaluation_rows() -> list[Row]:
     from solutions import static_embeddings as se
     from tokemb import assets
 
@@ -65,21 +63,17 @@ def _evaluation_rows() -> list[dict]:
         theirs, _ = glove.evaluate_word_analogies(str(path), restrict_vocab=30_000)
         gensim = time.perf_counter() - start
     assert abs(ours - theirs) < 1e-12, (ours, theirs)
-    return [{"name": f"evaluate_analogies, GloVe 30k, {len(sample) - 14:,} questions (accuracy {ours:.3f} = gensim)",
-             "seconds": mine, "baseline": "gensim evaluate_word_analogies", "baseline_seconds": gensim,
-             "target": "no slower than gensim", "met": mine <= gensim}]
+    return [Row(f"evaluate_analogies, GloVe 30k, {len(sample) - 14:,} questions (accuracy {ours:.3f} = gensim)",
+                mine, "gensim evaluate_word_analogies", gensim, "no slower than gensim", mine <= gensim)]
 
 
-def _page_rows() -> list[dict]:
+def _page_rows() -> list[Row]:
     return [page_row("static_embeddings", 60.0)]
 
 
-def run() -> list[dict]:
+def run() -> list[Row]:
     return _demo_rows() + _evaluation_rows() + _page_rows()
 
 
 if __name__ == "__main__":
-    for row in run():
-        ratio = row["seconds"] / row["baseline_seconds"] if row["baseline_seconds"] else float("nan")
-        print(f"{row['name']}: {row['seconds']:.4f} s vs {row['baseline']} {row['baseline_seconds']:.4f} s "
-              f"(x{ratio:.2f}); target {row['target']}: {'met' if row['met'] else 'NOT met'}")
+    sys.exit(report(run()))

@@ -1,4 +1,4 @@
-"""Tokenization: the targets of issue 3, measured side by side in one run.
+"""Tokenization: the speed targets below, measured side by side in one run.
 
     python -m benchmarks.tokenization
 
@@ -17,12 +17,11 @@
 """
 from __future__ import annotations
 
+import sys
 import time
-from pathlib import Path
 
-from benchmarks import page_row
+from benchmarks import ROOT, Row, best_of, page_row, report
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "autograder" / "fixtures" / "bpe-reference" / "corpus.en"  # vendored, MIT
 EOT = "<|endoftext|>"
 
@@ -32,15 +31,6 @@ def naive_train_bpe(text: str, vocab_size: int, special_tokens=()) -> list[tuple
     from autograder.bpe_reference import reference_merges
 
     return [pair for pair, _ in reference_merges(text, vocab_size - 256 - len(special_tokens), special_tokens)]
-
-
-def _best_of(n: int, fn):
-    best, result = float("inf"), None
-    for _ in range(n):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def _hf_train(text: str):
@@ -54,26 +44,25 @@ def _hf_train(text: str):
     return tok
 
 
-def _training_rows() -> list[dict]:
+def _training_rows() -> list[Row]:
     from solutions import tokenization as tk
 
     if not FIXTURE.exists():
         return []
     text = FIXTURE.read_text(encoding="utf-8")
-    ours, (_, merges) = _best_of(3, lambda: tk.train_bpe(text, 500, special_tokens=[EOT]))
-    hf, _ = _best_of(3, lambda: _hf_train(text))
-    naive, naive_merges = _best_of(1, lambda: naive_train_bpe(text, 500, [EOT]))
+    ours, (_, merges) = best_of(lambda: tk.train_bpe(text, 500, special_tokens=[EOT]), 3)
+    hf, _ = best_of(lambda: _hf_train(text), 3)
+    naive, naive_merges = best_of(lambda: naive_train_bpe(text, 500, [EOT]), 1)
     assert naive_merges == merges, "the naive and the reference trainer disagree"
     name = f"train_bpe on corpus.en ({len(text.encode()) / 1e3:.0f} KB), vocab 500 + {EOT}"
     return [
-        {"name": name, "seconds": ours, "baseline": "HF tokenizers BpeTrainer (Rust), byte-level",
-         "baseline_seconds": hf, "target": "at most 4x the baseline", "met": ours <= 4 * hf},
-        {"name": name, "seconds": ours, "baseline": "naive trainer (recount every merge), same merges",
-         "baseline_seconds": naive, "target": "at least 30x faster than the baseline", "met": 30 * ours <= naive},
+        Row(name, ours, "HF tokenizers BpeTrainer (Rust), byte-level", hf, "at most 4x the baseline", ours <= 4 * hf),
+        Row(name, ours, "naive trainer (recount every merge), same merges", naive,
+            "at least 30x faster than the baseline", 30 * ours <= naive),
     ]
 
 
-def _encoding_rows() -> list[dict]:
+def _encoding_rows() -> list[Row]:
     from solutions import tokenization as tk
     from tokemb import assets
 
@@ -84,16 +73,15 @@ def _encoding_rows() -> list[dict]:
 
     fresh = [tk.BPETokenizer(vocab, merges, special_tokens=[EOT]) for _ in range(3)]  # built untimed, as tiktoken's
 
-    ours, ids = _best_of(3, lambda: fresh.pop().encode(text))  # each run on an empty pre-token cache
-    theirs, expected = _best_of(3, lambda: enc.encode_ordinary(text))
+    ours, ids = best_of(lambda: fresh.pop().encode(text), 3)  # each run on an empty pre-token cache
+    theirs, expected = best_of(lambda: enc.encode_ordinary(text), 3)
     assert ids == expected, "BPETokenizer and tiktoken disagree"
-    return [{"name": f"BPETokenizer (GPT-2 files) encodes {len(text.encode()) / 1e6:.2f} MB of Lee news, cache cold",
-             "seconds": ours, "baseline": "tiktoken gpt2 encode_ordinary, same ids",
-             "baseline_seconds": theirs, "target": "at least 1/5 of the baseline's throughput",
-             "met": ours <= 5 * theirs}]
+    return [Row(f"BPETokenizer (GPT-2 files) encodes {len(text.encode()) / 1e6:.2f} MB of Lee news, cache cold",
+                ours, "tiktoken gpt2 encode_ordinary, same ids", theirs, "at least 1/5 of the baseline's throughput",
+                ours <= 5 * theirs)]
 
 
-def _demo_rows() -> list[dict]:
+def _demo_rows() -> list[Row]:
     from demos import tokenizer_playground as tp
     from tests.node_runner import node, run_node
     from tokemb import assets
@@ -115,24 +103,19 @@ def _demo_rows() -> list[dict]:
     times.sort()
     base = "tiktoken x3 + tokenizers WordPiece in Python, same paragraphs"
     name = f"playground JS (Node): a new 1,000-character paragraph through 5 tokenizers, {len(paras)} paragraphs"
-    return [{"name": f"{name}, median", "seconds": js["median"] / 1000, "baseline": f"{base}, median",
-             "baseline_seconds": times[len(times) // 2], "target": "within a frame (16 ms)",
-             "met": js["median"] < 16},
-            {"name": f"{name}, slowest", "seconds": js["worst"] / 1000,
-             "baseline": f"{base}, slowest", "baseline_seconds": times[-1], "target": "within a frame (16 ms)",
-             "met": js["worst"] < 16}]
+    return [Row(f"{name}, median", js["median"] / 1000, f"{base}, median", times[len(times) // 2],
+                "within a frame (16 ms)", js["median"] < 16),
+            Row(f"{name}, slowest", js["worst"] / 1000, f"{base}, slowest", times[-1],
+                "within a frame (16 ms)", js["worst"] < 16)]
 
 
-def _page_rows() -> list[dict]:
+def _page_rows() -> list[Row]:
     return [page_row("tokenization", 90.0)]
 
 
-def run() -> list[dict]:
+def run() -> list[Row]:
     return _training_rows() + _encoding_rows() + _demo_rows() + _page_rows()
 
 
 if __name__ == "__main__":
-    for row in run():
-        ratio = row["seconds"] / row["baseline_seconds"] if row["baseline_seconds"] else float("nan")
-        print(f"{row['name']}: {row['seconds']:.4f} s vs {row['baseline']} {row['baseline_seconds']:.4f} s "
-              f"(x{ratio:.2f}); target {row['target']}: {'met' if row['met'] else 'NOT met'}")
+    sys.exit(report(run()))

@@ -1,4 +1,4 @@
-"""The built site in Chromium: page weight and the demos' response times (issue 11).
+"""The built site in Chromium: page weight and the demos' response times.
 
     python -m benchmarks.website            # builds the site first (clean, every page executed)
     TOKEMB_SITE=_build/html python -m benchmarks.website      # or measures an existing build
@@ -36,7 +36,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks import ROOT, Row, report
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTICLES = ["book/index", "book/tokenization", "book/static_embeddings", "book/contextual_embeddings",
             "book/semantic_geometry"]
@@ -127,7 +128,7 @@ LIVE_FIRST_TARGET_S = 20.0
 LIVE_SHARED_TARGET = 4
 
 
-def _live_search_rows(browser, base: str) -> list[dict]:
+def _live_search_rows(browser, base: str) -> list[Row]:
     import numpy as np
 
     from demos import review_search
@@ -161,32 +162,34 @@ def _live_search_rows(browser, base: str) -> list[dict]:
     typical = statistics.median(shared)
     n = len(queries)
     return [
-        {"name": "review search, own text in Chromium: first query including the model's load",
-         "seconds": first, "baseline": f"target {LIVE_FIRST_TARGET_S:.0f} s", "baseline_seconds": LIVE_FIRST_TARGET_S,
-         "target": f"< {LIVE_FIRST_TARGET_S:.0f} s", "met": 0 < first < LIVE_FIRST_TARGET_S},
-        {"name": f"review search, own text in Chromium: warm query, median of {n} English prepared queries",
-         "seconds": warm, "baseline": f"target {RESPONSE_TARGET_S * 1000:.0f} ms",
-         "baseline_seconds": RESPONSE_TARGET_S, "target": f"< {RESPONSE_TARGET_S * 1000:.0f} ms",
-         "met": warm < RESPONSE_TARGET_S},
-        {"name": f"review search, own text: top-5 shared with Python's exact fp32 search, median of {n} "
-                 f"(min {min(shared)})", "seconds": float(typical), "unit": " of 5",
-         "baseline": f"target {LIVE_SHARED_TARGET} of 5", "baseline_seconds": float(LIVE_SHARED_TARGET),
-         "target": f">= {LIVE_SHARED_TARGET} of 5", "met": typical >= LIVE_SHARED_TARGET},
+        Row("review search, own text in Chromium: first query including the model's load", first,
+            f"target {LIVE_FIRST_TARGET_S:.0f} s", LIVE_FIRST_TARGET_S, f"< {LIVE_FIRST_TARGET_S:.0f} s",
+            0 < first < LIVE_FIRST_TARGET_S),
+        _response_row(f"review search, own text in Chromium: warm query, median of {n} English prepared queries",
+                      warm),
+        Row(f"review search, own text: top-5 shared with Python's exact fp32 search, median of {n} "
+            f"(min {min(shared)})", float(typical), f"target {LIVE_SHARED_TARGET} of 5", float(LIVE_SHARED_TARGET),
+            f">= {LIVE_SHARED_TARGET} of 5", typical >= LIVE_SHARED_TARGET, unit=" of 5"),
     ]
 
 
-def _weight_rows(browser, base: str) -> list[dict]:
+def _response_row(name: str, seconds: float) -> Row:
+    """A response time against the demos' common target (RESPONSE_TARGET_S)."""
+    ms = f"{RESPONSE_TARGET_S * 1000:.0f} ms"
+    return Row(name, seconds, f"target {ms}", RESPONSE_TARGET_S, f"< {ms}", seconds < RESPONSE_TARGET_S)
+
+
+def _weight_rows(browser, base: str) -> list[Row]:
     rows = []
     for page in ARTICLES + DEMOS + OTHERS:
         mb, files = page_weight(browser, f"{base}/{page}.html")
         target = WEIGHT_TARGET_MB[page]
-        rows.append({"name": f"{page}.html, first visit ({files} files)", "seconds": mb, "unit": "MB",
-                     "baseline": f"target {target} MB", "baseline_seconds": target,
-                     "target": f"under {target} MB", "met": mb < target})
+        rows.append(Row(f"{page}.html, first visit ({files} files)", mb, f"target {target} MB", target,
+                        f"under {target} MB", mb < target, unit="MB"))
     return rows
 
 
-def _demo_rows(browser, base: str) -> list[dict]:
+def _demo_rows(browser, base: str) -> list[Row]:
     from tokemb import assets
 
     text = "\n\n".join(assets.lee_corpus()[40:])[:10_000]
@@ -196,17 +199,11 @@ def _demo_rows(browser, base: str) -> list[dict]:
                       ("key", "type one character after 10,000"),
                       ("step", "one merge-slider step with 10,000 characters")):
         seconds = statistics.median(r[key] for r in runs) / 1000
-        rows.append({"name": f"tokenizer playground in Chromium: {what}, to the next frame, median of 5",
-                     "seconds": seconds, "baseline": f"target {RESPONSE_TARGET_S * 1000:.0f} ms",
-                     "baseline_seconds": RESPONSE_TARGET_S, "target": f"< {RESPONSE_TARGET_S * 1000:.0f} ms",
-                     "met": seconds < RESPONSE_TARGET_S})
+        rows.append(_response_row(f"tokenizer playground in Chromium: {what}, to the next frame, median of 5",
+                                  seconds))
     clicks = _analogy_times(browser, f"{base}/book/demo_analogy_explorer.html")
-    seconds = statistics.median(clicks) / 1000
-    rows.append({"name": "analogy explorer in Chromium: an example clicked, to the next frame, "
-                         f"median of {len(clicks)}",
-                 "seconds": seconds, "baseline": f"target {RESPONSE_TARGET_S * 1000:.0f} ms",
-                 "baseline_seconds": RESPONSE_TARGET_S, "target": f"< {RESPONSE_TARGET_S * 1000:.0f} ms",
-                 "met": seconds < RESPONSE_TARGET_S})
+    rows.append(_response_row(f"analogy explorer in Chromium: an example clicked, to the next frame, "
+                              f"median of {len(clicks)}", statistics.median(clicks) / 1000))
     return rows
 
 
@@ -218,7 +215,7 @@ def build_site(out: Path) -> Path:
     return out / "_build" / "html"
 
 
-def run(site: Path | None = None) -> list[dict]:
+def run(site: Path | None = None) -> list[Row]:
     """Rows for ``python -m benchmarks``; ``site`` is a built HTML folder ($TOKEMB_SITE, or a
     clean build made here when neither is given)."""
     if not CHROMIUM:
@@ -245,7 +242,4 @@ def run(site: Path | None = None) -> list[dict]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        unit = row.get("unit", "s")
-        verdict = "met" if row["met"] else "NOT met"
-        print(f"{row['name']}: {row['seconds']:.3f} {unit}; target {row['target']}: {verdict}")
+    sys.exit(report(run()))
