@@ -28,6 +28,7 @@ one's registry, and no demo defines a global besides its registration). Under No
 """
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -49,6 +50,23 @@ def quantise(vectors) -> np.ndarray:
     v = np.asarray(vectors, dtype=np.float64)
     peak = np.abs(v).max(axis=1, keepdims=True)
     return np.round(v / np.where(peak == 0, 1, peak) * 127).astype(np.int8)
+
+
+def int8_base64(rows) -> str:
+    """An int8 matrix as the one base64 string a page carries (row after row; ``common.js``'s
+    ``int8Rows`` reads it back in the browser, :func:`int8_from_base64` in Python).
+
+    >>> int8_base64(quantise([[0.5, -0.25, 0.0]]))
+    'f8AA'
+    >>> int8_from_base64("f8AA", dim=3).tolist()
+    [[127, -64, 0]]
+    """
+    return base64.b64encode(np.ascontiguousarray(rows, dtype=np.int8).tobytes()).decode("ascii")
+
+
+def int8_from_base64(b64: str, dim: int) -> np.ndarray:
+    """The int8 matrix (n, dim) back from :func:`int8_base64`'s string."""
+    return np.frombuffer(base64.b64decode(b64), dtype=np.int8).reshape(-1, dim)
 
 
 def _source(file_name: str) -> str:

@@ -15,14 +15,13 @@ returns the dequantised int8 rows as a gensim ``KeyedVectors`` (``tests/test_dem
 """
 from __future__ import annotations
 
-import base64
 import functools
 import re
 from pathlib import Path
 
 import numpy as np
 
-from demos import quantise, render
+from demos import int8_base64, quantise, render
 from tokemb import assets
 
 JS_PATH = Path(__file__).with_name("analogy_explorer.js")
@@ -57,7 +56,7 @@ def _demo_data(n_words: int) -> dict:
     return {
         "dim": int(q.shape[1]),
         "words": list(words),
-        "vectors": base64.b64encode(np.ascontiguousarray(q).tobytes()).decode("ascii"),
+        "vectors": int8_base64(q),
         "source": f"GloVe 6B 50d, the {len(words):,} most frequent alphabetic words, int8",
     }
 

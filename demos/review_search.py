@@ -16,28 +16,18 @@ assembled by ``demos.render`` from ``review_search.js`` and ``review_search.css`
 """
 from __future__ import annotations
 
-import base64
 import functools
 import json
 from pathlib import Path
 
 import numpy as np
 
-from demos import quantise, render
+from demos import int8_base64, int8_from_base64, quantise, render
 from tokemb import assets, models
 
 JS_PATH = Path(__file__).with_name("review_search.js")
 MODEL_LABELS = {m.key: m.name for m in models.SHIPPED}  # the one model table (tokemb/models.py)
 K = 5  # how many reviews a search lists, in both demos (and so precision@K)
-
-
-def _b64(q: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(q, dtype=np.int8).tobytes()).decode("ascii")
-
-
-def decode(b64: str, dim: int) -> np.ndarray:
-    """The int8 matrix (n, dim) back from the base64 string the page carries."""
-    return np.frombuffer(base64.b64decode(b64), dtype=np.int8).reshape(-1, dim)
 
 
 @functools.cache
@@ -61,7 +51,8 @@ def _demo_data(models: tuple[str, ...]) -> dict:
             data["skipped"][model] = str(err)
             continue
         data["models"].append({"name": model, "label": MODEL_LABELS[model], "dim": int(corpus.shape[1]),
-                               "corpus": _b64(quantise(corpus)), "queries": _b64(quantise(query_vectors))})
+                               "corpus": int8_base64(quantise(corpus)),
+                               "queries": int8_base64(quantise(query_vectors))})
     return data
 
 
@@ -78,7 +69,7 @@ def _vectors(data: dict, model: str, which: str) -> np.ndarray:
     entry = next((m for m in data["models"] if m["name"] == model), None)
     if entry is None:
         raise ValueError(f"the page carries no vectors of {model!r}: it has {[m['name'] for m in data['models']]}")
-    return decode(entry[which], entry["dim"]).astype(np.float64)
+    return int8_from_base64(entry[which], entry["dim"]).astype(np.float64)
 
 
 def neighbours(data: dict, model: str, kind: str, index: int) -> list[tuple[int, float]]:
