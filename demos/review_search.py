@@ -31,10 +31,10 @@ K = 5  # how many reviews a search lists, in both demos (and so precision@K)
 
 
 @functools.cache
-def _demo_data(models: tuple[str, ...]) -> dict:
+def _demo_data(models: tuple[str, ...], reviews: int | None) -> dict:
     from solutions import semantic_geometry as sg
 
-    reviews = sg.evaluation_set()
+    reviews = sg.evaluation_set()[:reviews]
     queries = sg.load_queries()
     data = {
         "k": K,
@@ -56,12 +56,14 @@ def _demo_data(models: tuple[str, ...]) -> dict:
     return data
 
 
-def demo_data(models=("minilm", "e5")) -> dict:
+def demo_data(models=("minilm", "e5"), reviews: int | None = None) -> dict:
     """Everything the page embeds: reviews, queries and, per model, int8 vectors in base64.
 
-    A model whose package is missing is listed under ``skipped`` with the reason.
+    ``reviews``: the first so many reviews of the evaluation set (all of them, as on the page, by
+    default; the quick tests take a few). A model whose package is missing is listed under
+    ``skipped`` with the reason.
     """
-    return _demo_data(tuple(models))
+    return _demo_data(tuple(models), reviews)
 
 
 def _vectors(data: dict, model: str, which: str) -> np.ndarray:

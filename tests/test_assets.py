@@ -12,11 +12,15 @@ from support import ROOT
 from tokemb import assets, models
 
 
-def test_offline_switches_are_set_before_hugging_face_imports():
-    code = "import tokemb, os; import sentence_transformers; print(os.environ['HF_HUB_OFFLINE'])"
+# huggingface_hub reads the switch once, when it is imported: it must be set by then. Importing
+# sentence-transformers (torch and all) is the full suite's; the hub library alone is quick.
+@pytest.mark.parametrize("library", ["huggingface_hub", pytest.param("sentence_transformers", marks=pytest.mark.slow)])
+def test_offline_switches_are_set_before_hugging_face_imports(library):
+    code = (f"import tokemb, os; import {library}; from huggingface_hub import constants; "
+            "print(os.environ['HF_HUB_OFFLINE'], constants.HF_HUB_OFFLINE)")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "1"
+    assert out.stdout.strip() == "1 True"
 
 
 @pytest.mark.parametrize("name", assets.TIKTOKEN_NAMES)

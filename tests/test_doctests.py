@@ -1,6 +1,8 @@
-"""The worked examples in the docstrings of the support package and the grader hold.
+"""The worked examples in the docstrings of the support package, the demos, the grader and the
+solutions hold. Every docstring example of the project is run from here, once.
 
-(The solutions' examples are run by tests/test_signatures.py, next to the exercises they document.)
+(The exercises hold the same docstrings as the solutions, checked by tests/test_signatures.py;
+their examples fail until the learner writes the code, so they are run on the solutions.)
 """
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ import pytest
 
 import autograder
 import demos
+import solutions
 import tokemb
 
-PACKAGES = (tokemb, demos, autograder)
+PACKAGES = (tokemb, demos, autograder, solutions)
 # Each package and its modules. Modules that import something heavy at the top (torch, a browser)
 # are still cheap to import here: the suite loads those libraries anyway. Test modules are
 # pytest's, not doctest's.
@@ -24,6 +27,11 @@ MODULES = sorted(
     for name in (package.__name__, *(m for _, m, _ in pkgutil.walk_packages(package.__path__, package.__name__ + ".")))
     if not name.split(".")[-1].startswith(("test_", "conftest"))
 )
+#: Examples that run a whole model over many texts: the full suite's (``slow``), with the reason.
+SLOW = {
+    "tokemb.minilm_onnx": "exports MiniLM to int8 ONNX on a cold cache",
+    "demos.review_search": "embeds the page's 150 reviews on a cold cache",
+}
 
 
 def test_every_module_with_an_example_is_run():
@@ -40,8 +48,14 @@ def test_every_module_with_an_example_is_run():
     assert not never_run, f"examples that never run: {never_run}"
 
 
-@pytest.mark.parametrize("name", MODULES)
+def test_the_slow_examples_exist():
+    assert set(SLOW) <= set(MODULES), set(SLOW) - set(MODULES)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in MODULES])
 def test_docstring_examples_hold(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0, f"{name}: {result.failed} of {result.attempted} docstring examples are wrong"
+    has_examples = ">>> " in Path(module.__file__).read_text(encoding="utf-8")
+    assert result.attempted > 0 or not has_examples, f"{name} shows examples, but doctest found none to run"

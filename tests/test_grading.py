@@ -14,15 +14,30 @@ from support import ROOT, run_grading
 
 from autograder.chapters import CHAPTERS, TITLES  # the one list of chapters, in ladder order
 
+#: The chapter the quick tier grades through the real grader (its solutions and stubs take
+#: about 10 s); the full suite grades every chapter with the same checks.
+QUICK_CHAPTER = "static_embeddings"
+
+
+@pytest.fixture(scope="module", params=[pytest.param(tuple(CHAPTERS), id="every-chapter", marks=pytest.mark.slow),
+                                        pytest.param((QUICK_CHAPTER,), id=QUICK_CHAPTER)])
+def graded(request) -> tuple[str, ...]:
+    """The chapters a grading run covers, in ladder order."""
+    return request.param
+
+
+def _targets(chapters: tuple[str, ...]) -> list[str]:
+    return ["autograder"] if chapters == tuple(CHAPTERS) else [f"autograder/test_{c}.py" for c in chapters]
+
 
 @pytest.fixture(scope="module")
-def solutions_run(tmp_path_factory):
-    return run_grading("autograder", "--grade", "solutions", tmp_path=tmp_path_factory.mktemp("sol"))
+def solutions_run(graded, tmp_path_factory):
+    return run_grading(*_targets(graded), "--grade", "solutions", tmp_path=tmp_path_factory.mktemp("sol"))
 
 
 @pytest.fixture(scope="module")
-def stubs_run(tmp_path_factory):
-    return run_grading("autograder", tmp_path=tmp_path_factory.mktemp("stubs"))
+def stubs_run(graded, tmp_path_factory):
+    return run_grading(*_targets(graded), tmp_path=tmp_path_factory.mktemp("stubs"))
 
 
 def _report(run) -> str:
@@ -51,9 +66,9 @@ def _durations(tmp_path: Path) -> dict[str, float]:
             for c in ET.parse(latest).getroot().iter("testcase")}
 
 
-def test_every_chapter_is_graded(solutions_run):
+def test_every_chapter_is_graded(graded, solutions_run):
     graded_files = {case.split("::")[0].rsplit(".", 1)[-1] for case in solutions_run.cases}
-    assert graded_files == {f"test_{c}" for c in CHAPTERS}, solutions_run.output[-3000:]
+    assert graded_files == {f"test_{c}" for c in graded}, solutions_run.output[-3000:]
 
 
 def test_solutions_pass_every_graded_test(solutions_run):
@@ -78,7 +93,7 @@ def test_untouched_stubs_fail_cleanly(stubs_run):
         "a stub's own message says what to do; a hint next to it repeats or contradicts it"
 
 
-def test_score_report_is_last_in_book_order_and_fits_a_terminal(stubs_run):
+def test_score_report_is_last_in_book_order_and_fits_a_terminal(graded, stubs_run):
     out = stubs_run.output
     report = _report(stubs_run)
     assert out.index("FAILURES") < out.index("SCORE REPORT"), "short tracebacks come above the report"
@@ -88,7 +103,7 @@ def test_score_report_is_last_in_book_order_and_fits_a_terminal(stubs_run):
     assert "Total:" in last and "points" in last, f"the last line printed should be the total, not {last!r}"
     for heading in ("Points by chapter", "Points by MVU item"):
         assert heading in report
-    titles = [TITLES[c] for c in CHAPTERS]
+    titles = [TITLES[c] for c in graded]
     positions = [report.index(f"\n{title}: ") for title in titles]
     assert positions == sorted(positions), "chapters in the order of the book"
     summary = report.split("Points by MVU item")[0]
@@ -127,6 +142,10 @@ def test_concept_options_are_the_questions(folder):
         assert _question_options(ROOT / folder / "concepts.py", name) == list(expected), name
 
 
+#: A containment run grades a deliberately broken copy of the project (several seconds each): slow tier.
+containment = pytest.mark.slow
+
+
 def _copy_project(tmp_path: Path, exercises_from: str) -> Path:
     """A throwaway copy of the grading setup whose exercises/ is a copy of ``exercises_from``/."""
     root = tmp_path / "project"
@@ -151,6 +170,7 @@ def _insert_after_docstring(path: Path, signature: str, code: str) -> None:
     path.write_text(head + signature + tail[:doc_end] + code + tail[doc_end:])
 
 
+@containment
 def test_a_broken_module_costs_only_its_chapter(tmp_path):
     root = _copy_project(tmp_path, exercises_from="solutions")
     (root / "exercises" / "tokenization.py").write_text("def pretokenize(text:\n    pass\n")
@@ -166,6 +186,7 @@ def test_a_broken_module_costs_only_its_chapter(tmp_path):
     assert all(run.cases[c] in ("passed", "skipped") for c in static), run.output[-3000:]
 
 
+@containment
 def test_an_import_error_names_the_broken_file_in_every_chapter_that_uses_it(tmp_path):
     """semantic_geometry and contextual_embeddings import static_embeddings inside some
     functions: their tests of those functions fail with a line naming the broken file; their
@@ -195,6 +216,7 @@ def test_an_import_error_names_the_broken_file_in_every_chapter_that_uses_it(tmp
                for line in lines), "\n".join(lines)
 
 
+@containment
 def test_a_loop_that_never_ends_costs_one_time_limit(tmp_path):
     """merge_pair that never moves on (a typical slip): many tests reach it, only the first
     waits for the time limit; the others fail at once with the same line."""
@@ -215,6 +237,7 @@ def test_a_loop_that_never_ends_costs_one_time_limit(tmp_path):
     assert "Total:" in run.output.splitlines()[-1]
 
 
+@containment
 def test_an_allocating_loop_is_stopped_by_the_memory_limit(tmp_path):
     """merge_pair that appends without moving on grows without end: the memory limit stops it
     long before the machine runs out, with a line that says so, and grading goes on."""
@@ -232,6 +255,7 @@ def test_an_allocating_loop_is_stopped_by_the_memory_limit(tmp_path):
     assert "Total:" in run.output.splitlines()[-1]
 
 
+@containment
 def test_slow_code_and_an_endless_loop_get_different_lines(tmp_path):
     root = _copy_project(tmp_path, exercises_from="solutions")
     path = root / "exercises" / "static_embeddings.py"

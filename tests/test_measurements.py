@@ -1,7 +1,6 @@
 """tokemb.measurements: one measured embedding cost per model and machine, cached on disk."""
 from __future__ import annotations
 
-import doctest
 import json
 import os
 import time
@@ -31,11 +30,6 @@ def fake_minilm(monkeypatch, tmp_path):
     model = FakeModel()
     monkeypatch.setattr(assets, "minilm", lambda: model)
     return model
-
-
-def test_doctests():
-    result = doctest.testmod(measurements)
-    assert result.failed == 0 and result.attempted > 0
 
 
 def test_seconds_per_review_divides_by_the_sample(fake_minilm):

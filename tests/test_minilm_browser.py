@@ -49,6 +49,10 @@ TEXTS = [
 ]
 
 
+#: Runs the exported model (on a cold cache, the test that first needs it pays the export): slow tier.
+whole_model = pytest.mark.slow
+
+
 def _need_node():
     if not node():
         pytest.skip("node is not installed: the browser JavaScript cannot be checked here")
@@ -110,6 +114,7 @@ def _expand(spec: str) -> list[int]:
     return out
 
 
+@pytest.mark.slow  # probes all 1.1 million code points through `tokenizers`
 def test_character_tables_are_those_of_the_tokenizers_library():
     _need_node()
     js = run_node("wordpiece.mjs", WORDPIECE_JS, None, {"tables": True})
@@ -150,6 +155,7 @@ def test_token_ids_match_the_tokenizers_library():
     assert js["out"][TEXTS.index("word " * 254 + "last")]["truncated"] is True
 
 
+@whole_model
 def test_embeddings_and_search_match_python():
     _need_node()
     from solutions import semantic_geometry as sg
@@ -189,6 +195,7 @@ def test_embeddings_and_search_match_python():
     assert js["empty"] == [[], []]
 
 
+@whole_model
 def test_asset_scripts_give_back_their_bytes(tmp_path):
     _need_node()
     written = minilm_onnx.write_browser_assets(tmp_path)
@@ -209,6 +216,7 @@ def test_no_url_to_another_host_in_the_inlined_script():
         assert "http://" not in text and "https://" not in text, path.name
 
 
+@pytest.mark.slow  # fetches and unpacks the npm package
 def test_vendored_runtime_is_the_npm_package_byte_for_byte():
     from tokemb.assets import cache_dir
 
@@ -237,6 +245,7 @@ document.getElementById("q").addEventListener("focus", () => {{
 </script></body></html>"""
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_loads_from_disk_in_chromium_without_file_access_flags(tmp_path):
     """A reader's browser opening the page from disk: no --allow-file-access-from-files, so no

@@ -38,10 +38,15 @@ VARIED = [
 ]
 
 
+#: Runs the exported model (on a cold cache, the test that first needs it pays the export): slow tier.
+whole_model = pytest.mark.slow
+
+
 def _st(texts):
     return assets.minilm().encode(list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False)
 
 
+@whole_model
 def test_reviews_agree_with_sentence_transformers(record_property):
     from solutions import semantic_geometry as sg
 
@@ -59,6 +64,7 @@ def test_reviews_agree_with_sentence_transformers(record_property):
     assert np.median(cos) >= 0.998, summary
 
 
+@whole_model
 @pytest.mark.parametrize("text", VARIED, ids=[f"varied{i}" for i in range(len(VARIED))])
 def test_varied_text_agrees_with_sentence_transformers(text):
     cos = float(minilm_onnx.embed([text])[0] @ _st([text])[0])
@@ -77,6 +83,7 @@ def test_token_ids_and_truncation_match_sentence_transformers():
     assert len(assets.wordpiece().encode(VARIED[-1]).ids) > 2 * minilm_onnx.MAX_TOKENS  # shared one untouched
 
 
+@whole_model
 def test_padding_is_masked_out():
     short, long = "Great for my migraines.", VARIED[-1]
     alone = minilm_onnx.embed([short])[0]
@@ -93,6 +100,7 @@ def test_padding_is_masked_out():
     assert float(alone @ unmasked) < 0.99
 
 
+@whole_model
 def test_model_file_is_int8_cached_and_keyed_by_the_weights():
     import onnx
 
@@ -120,10 +128,3 @@ def test_the_model_file_is_not_committed():
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     assert not tracked, f"ONNX files are build products, never committed: {tracked}"
-
-
-def test_docstring_examples():
-    import doctest
-
-    result = doctest.testmod(minilm_onnx)
-    assert result.failed == 0 and result.attempted >= 3, result
