@@ -9,25 +9,29 @@ what differed first, and a hint; pytest's short tracebacks come above it.
     pytest autograder/test_tokenization.py     # one chapter
     pytest autograder --grade solutions        # grade the reference solutions
 
+Each chapter is graded in a child process of its own (``autograder/processes.py``): a
+crash, ``os._exit`` or a call that never returns costs that chapter's remaining tests, and the
+report still comes, with every other chapter in full. This process collects the tests, hands
+each chapter to its child, and prints what the children report.
+
 Limits (see ``autograder/limits.py``): each test may run for 60 s (``timeout=`` in the
 marker gives some tests more) and grow the process by 3 GB. A loop that never ends, code
 that is too slow and a loop that keeps allocating each fail their test with a line saying
 which, and later tests that reach the same function fail at once. $GRADE_TIMEOUT (seconds)
 and $GRADE_MEMORY_GB override the two defaults (the project's own tests use tiny limits; 0
-turns a limit off). Under ``--pdb`` or ``--trace`` there are no limits.
+turns a limit off). Under ``--pdb`` or ``--trace`` the tests run in this process, without limits.
 """
 from __future__ import annotations
 
 import gc
 import os
-import sys
 import textwrap
 import traceback
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pytest
 
-from autograder import limits
+from autograder import limits, processes
 from autograder.chapters import CHAPTERS, MVU_ITEMS, TITLES
 from autograder.seam import TARGETS, ExerciseImportError, install_import_guard, is_graded_file, relative
 
@@ -37,11 +41,14 @@ PER_TEST_SECONDS = float(os.environ.get("GRADE_TIMEOUT", 60))
 # stops a runaway loop long before a laptop runs out of memory.
 MEMORY_GB = float(os.environ.get("GRADE_MEMORY_GB", 3))
 
-# The plugin's state, kept in pytest's stash: one _Result per graded test (by nodeid), the
-# watchdog that enforces the limits (None: no limits), the test running now, and a test's limit.
+# The plugin's state, kept in pytest's stash: one _Result per graded test (by nodeid), how this
+# process grades (MODE: "parent" hands each chapter to a child; "child" grades one chapter and
+# reports to the parent through CHANNEL; "in-process" under a debugger), the watchdog that
+# enforces the limits (None: no limits), and a test's time limit.
 GRADES = pytest.StashKey[dict]()
+MODE = pytest.StashKey[str]()
+CHANNEL = pytest.StashKey[object]()
 WATCHDOG = pytest.StashKey[object]()
-CURRENT = pytest.StashKey[object]()
 TIME_LIMIT = pytest.StashKey[float]()
 
 
@@ -59,17 +66,26 @@ def pytest_configure(config):
     config.stash[GRADES] = {}  # nodeid -> _Result, one per graded test
     install_import_guard()
     debugging = config.getoption("usepdb", False) or config.getoption("trace", False)
-    watchdog = limits.Watchdog(int(MEMORY_GB * limits.GB), on_unresponsive=lambda msg: _give_up(config, msg))
+    mode = "child" if os.environ.get(processes.RESULTS) else "in-process" if debugging else "parent"
+    config.stash[MODE] = mode
+    watchdog = limits.Watchdog(int(MEMORY_GB * limits.GB))
     wanted = PER_TEST_SECONDS > 0 or MEMORY_GB > 0  # both 0: no limits at all (for measuring)
-    config.stash[WATCHDOG] = watchdog if watchdog.enabled and wanted and not debugging else None
+    config.stash[WATCHDOG] = watchdog if watchdog.enabled and wanted and mode == "child" else None
     if config.stash[WATCHDOG] is not None:
         config.stash[WATCHDOG].start()
-        if hasattr(config, "_env_timeout"):
-            config._env_timeout = None  # the grader's own limits replace pytest-timeout's
+    if mode != "in-process" and hasattr(config, "_env_timeout"):
+        config._env_timeout = None  # the grader's own limits replace pytest-timeout's
+    if mode == "child":
+        config.stash[CHANNEL] = processes.Channel(os.environ[processes.RESULTS])
+        processes.prepare_child(config.stash[CHANNEL])
+        for entry in processes.stopped_before():  # a function an earlier chapter's limit stopped
+            limits.stop_from_now_on(processes.resolve_owner(entry), entry["message"])
     reporter = config.pluginmanager.getplugin("terminalreporter")
     explicit_r = any(a.startswith("-r") for a in config.invocation_params.args)
     if reporter is not None and not explicit_r:
         reporter.reportchars = ""  # the score report replaces pytest's short test summary
+    if not any(a.startswith("--durations") for a in config.invocation_params.args):
+        config.option.durations = None  # the project's addopts list slow tests; a learner needs no such list
 
 
 def pytest_unconfigure(config):
@@ -79,10 +95,11 @@ def pytest_unconfigure(config):
 
 def pytest_report_header(config):
     what = f"grading {os.environ.get('GRADE', 'exercises')}/"
-    if config.stash.get(WATCHDOG, None) is None:
-        return f"{what}: time limit {PER_TEST_SECONDS:g} s per test" if PER_TEST_SECONDS else f"{what}: no limits"
-    return (f"{what}: limits per test {PER_TEST_SECONDS:g} s (a few tests allow more) and "
-            f"{limits.gigabytes(MEMORY_GB * limits.GB)} of memory")
+    if config.stash[MODE] == "in-process":
+        return f"{what}: in this process (debugging), no limits"
+    time_limit = f"{PER_TEST_SECONDS:g} s (a few tests allow more)" if PER_TEST_SECONDS else "no time limit"
+    memory = f"{limits.gigabytes(MEMORY_GB * limits.GB)} of memory" if MEMORY_GB else "no memory limit"
+    return f"{what}: each chapter in a process of its own; limits per test: {time_limit}, {memory}"
 
 
 @dataclass
@@ -94,7 +111,14 @@ class _Result:
     hint: str
     outcome: str = "passed"  # passed / failed / skipped
     why: str = ""
-    kind: str = ""  # for a failure: stub / import / stopped / other
+    kind: str = ""  # for a failure: stub / import / stopped / crashed / not run / other
+
+
+def _result(item, **fields) -> _Result:
+    """A test's grade from its @pytest.mark.graded marker (outcome, why, kind and hint as given)."""
+    kw = item.get_closest_marker("graded").kwargs
+    return _Result(**{"chapter": _title(item), "mvu": kw["mvu"], "points": kw.get("points", 1),
+                      "concept": kw.get("concept", item.name), "hint": kw.get("hint", ""), **fields})
 
 
 def _chapter(item) -> str:
@@ -126,10 +150,46 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=_chapter_rank)  # run the chapters in the order of the book (stable inside each)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    """The parent runs no test itself: each chapter goes to a child process (autograder/processes.py)."""
+    if session.config.stash[MODE] != "parent":
+        return None  # pytest's own loop
+    if session.testsfailed and not session.config.option.continue_on_collection_errors:
+        raise session.Interrupted(f"{session.testsfailed} error{'s' if session.testsfailed != 1 else ''} "
+                                  "during collection")
+    if session.config.option.collectonly:
+        return True
+    grades = session.config.stash[GRADES]
+
+    def record(item, grade: dict) -> None:
+        grades[item.nodeid] = _Result(**grade)
+
+    def lost(item, why: str, kind: str) -> None:
+        grades[item.nodeid] = _result(item, outcome="failed", why=why, kind=kind, hint="")
+
+    processes.grade_in_children(session, record, lost)
+    return True
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A child tells its parent when a test starts (with its time limit) and ends (with its grade)."""
+    channel = item.config.stash.get(CHANNEL, None)
+    if channel is not None:
+        limit = item.stash[TIME_LIMIT] if item.config.stash[WATCHDOG] is not None else 0
+        channel.send("start", nodeid=item.nodeid, limit=limit)
+    yield
+    if channel is not None:
+        grade = item.config.stash[GRADES].get(item.nodeid)
+        if grade is not None:
+            channel.send("grade", nodeid=item.nodeid, grade=asdict(grade))
+        channel.send("finish", nodeid=item.nodeid)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     watchdog = item.config.stash[WATCHDOG]
-    item.config.stash[CURRENT] = item
     if watchdog is not None:
         watchdog.arm(item.stash[TIME_LIMIT])
     try:
@@ -190,6 +250,9 @@ def _why(excinfo) -> tuple[str, str | None]:
         return text, ""
     where = _graded_frame(excinfo)
     at = f" in `{where[0]}` ({where[1]})" if where else ""
+    if isinstance(err, SystemExit):
+        return (f"ended the program with sys.exit({'' if err.code is None else repr(err.code)}){at} — a graded "
+                "function must return its result, never end the program"), ""
     if isinstance(err, MemoryError):
         return (f"ran out of memory (MemoryError){at} — does a loop keep appending, or is an array far "
                 "bigger than needed?"), ""
@@ -207,7 +270,15 @@ def _why(excinfo) -> tuple[str, str | None]:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
-    marker = item.get_closest_marker("graded")
+    _grade(item, call, report)
+    channel = item.config.stash.get(CHANNEL, None)
+    if channel is not None:  # the parent shows it (its progress, tracebacks, JUnit XML)
+        data = item.config.hook.pytest_report_to_serializable(config=item.config, report=report)
+        channel.send("report", nodeid=item.nodeid, report=data)
+
+
+def _grade(item, call, report) -> None:
+    """Record the test's grade from the report of one of its phases."""
     grades = item.config.stash[GRADES]
     if report.when == "setup" and report.passed:
         return  # the call phase will decide
@@ -215,9 +286,7 @@ def pytest_runtest_makereport(item, call):
         if report.failed and grades[item.nodeid].outcome == "passed":
             grades[item.nodeid].outcome, grades[item.nodeid].why = "failed", _why(call.excinfo)[0]
         return
-    kw = marker.kwargs
-    result = _Result(_title(item), kw["mvu"], kw.get("points", 1),
-                     kw.get("concept", item.name), kw.get("hint", ""))
+    result = _result(item)
     if report.skipped:
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         result.outcome, result.why = "skipped", _one_line(reason).removeprefix("Skipped: ")
@@ -230,15 +299,19 @@ def pytest_runtest_makereport(item, call):
             result.kind = _kind(call.excinfo.value)
             if hint is not None:
                 result.hint = hint
-            _after_failure(call.excinfo, report, result.why)
+            _after_failure(item, call.excinfo, report, result.why)
     grades[item.nodeid] = result
 
 
-def _after_failure(excinfo, report, why: str) -> None:
-    """Fail fast from now on where code ran away; free its memory; keep its traceback short."""
+def _after_failure(item, excinfo, report, why: str) -> None:
+    """Fail fast from now on where code ran away (in later chapters' processes too); free its
+    memory; keep its traceback short."""
     err = excinfo.value
     if isinstance(err, limits.Stopped) and err.kind != "again":
         limits.stop_from_now_on(err.blame, err.message)
+        channel = item.config.stash.get(CHANNEL, None)
+        if channel is not None and err.blame is not None:
+            channel.send("stopped", function={**processes.describe_owner(err.blame), "message": err.message})
     if isinstance(err, (limits.Stopped, MemoryError)):
         traceback.clear_frames(excinfo.tb)  # a runaway list must not outlive its test
         gc.collect()
@@ -255,33 +328,8 @@ def pytest_sessionfinish(session, exitstatus):
     config = session.config
     reporter = config.pluginmanager.getplugin("terminalreporter")
     grades = config.stash.get(GRADES, {})
-    if grades and reporter is not None:
+    if grades and reporter is not None and config.stash.get(MODE, "") != "child":
         _print_report(reporter, list(grades.values()))
-
-
-def _give_up(config, message: str) -> None:
-    """Graded code ignored the stop (stuck inside one C call): report what we have, then exit."""
-    try:
-        capman = config.pluginmanager.getplugin("capturemanager")
-        if capman is not None:
-            capman.suspend_global_capture(in_=True)
-    except Exception:  # noqa: BLE001
-        pass
-    item = config.stash.get(CURRENT, None)
-    grades = config.stash[GRADES]
-    results = list(grades.values())
-    if item is not None and item.nodeid not in grades:
-        kw = item.get_closest_marker("graded").kwargs
-        left = len(item.session.items) - len(grades) - 1
-        results.append(_Result(_title(item), kw["mvu"], kw.get("points", 1),
-                               kw.get("concept", item.name), "", "failed",
-                               f"{message} (it did not stop when asked, so grading ends here; "
-                               f"{left} more test{'s' if left != 1 else ''} did not run)", "stopped"))
-    reporter = config.pluginmanager.getplugin("terminalreporter")
-    if reporter is not None:
-        _print_report(reporter, results)
-    sys.stdout.flush()
-    os._exit(1)
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:

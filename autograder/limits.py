@@ -21,16 +21,14 @@ test called; for memory, where the memory grew) is then replaced, for the rest o
 by a stand-in that fails at once with the same line: a runaway helper that twenty tests
 call costs one time limit, not twenty.
 
-Last resort: a helper thread, asleep until a test is well past its limit, ends the run with
-the report so far if the main thread is stuck inside one call that never returns to Python
-and lets other threads run. A C loop that never lets go of the interpreter is not contained.
+A call that never returns to Python (a C loop such as ``sum(range(10**12))``) never gives the
+handler a chance: the parent process ends that chapter's child well past the limit
+(``autograder/processes.py``).
 """
 from __future__ import annotations
 
 import os
 import signal
-import sys
-import threading
 import time
 import types
 from collections import deque
@@ -324,19 +322,13 @@ class Watchdog:
     An interval timer (SIGALRM, every ``tick`` seconds while a test runs) calls a handler in the
     main thread between two bytecodes of whatever runs there: it reads the process's memory,
     now and then records the stack, and at a limit raises :class:`Stopped` right there. The
-    grading process stays single-threaded while it runs Python, so the limits cost nothing
-    measurable. A helper thread sleeps until a test is well past its limit and only then looks
-    whether the main thread is stuck inside one call that never returns to Python: then it
-    calls ``on_unresponsive`` (which prints the report so far and exits).
+    grading process stays single-threaded, so the limits cost nothing measurable.
     """
 
-    def __init__(self, memory_bytes: int, on_unresponsive=None, tick: float = 0.1):
+    def __init__(self, memory_bytes: int, tick: float = 0.1):
         self.memory_bytes, self.tick = memory_bytes, tick
-        self.on_unresponsive = on_unresponsive
         self._test: _Test | None = None
-        self._main = threading.main_thread().ident
         self._previous = None
-        self._wake = threading.Event()
         self.enabled = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
 
     def start(self) -> None:
@@ -344,7 +336,6 @@ class Watchdog:
             return
         self._previous = signal.signal(signal.SIGALRM, self._handler)
         signal.siginterrupt(signal.SIGALRM, False)  # restart system calls the tick interrupts
-        threading.Thread(target=self._last_resort, name="grading limits", daemon=True).start()
 
     def stop(self) -> None:
         self.disarm()
@@ -356,13 +347,11 @@ class Watchdog:
         now = time.monotonic()
         self._test = _Test(limit, now, rss(), next_sample=now, last_tick=now)
         signal.setitimer(signal.ITIMER_REAL, self.tick, self.tick)
-        self._wake.set()
 
     def disarm(self) -> None:
         if self.enabled:
             signal.setitimer(signal.ITIMER_REAL, 0)
         self._test = None
-        self._wake.set()
 
     # main thread -------------------------------------------------------------
     def _handler(self, signum, frame):
@@ -393,35 +382,3 @@ class Watchdog:
         __tracebackhide__ = True
         test.pending = stop
         raise Stopped(stop.message, stop.kind, stop.blame)
-
-    # helper thread -------------------------------------------------------------
-    def _last_resort(self) -> None:
-        while True:
-            test = self._test
-            if test is None or not test.limit:
-                self._wake.wait()
-            else:
-                grace = max(20.0, test.limit / 2)
-                self._wake.wait(max(0.0, test.started + test.limit + grace - time.monotonic()))
-            self._wake.clear()
-            if test is None or self._test is not test or not test.limit:
-                continue
-            if time.monotonic() < test.started + test.limit + max(20.0, test.limit / 2):
-                continue
-            try:
-                message = self._unresponsive_message(test)
-            except Exception:  # noqa: BLE001 - whatever happens, end the run with a report
-                message = f"stopped after {test.limit:g} s, the limit for this test"
-            if self.on_unresponsive is not None:
-                self.on_unresponsive(message)
-
-    def _unresponsive_message(self, test: _Test) -> str:
-        if test.pending is not None:
-            return test.pending.message
-        sample = _take_sample(sys._current_frames().get(self._main))
-        graded = [f for f in (sample.frames if sample else []) if _graded(f)]
-        if not graded:
-            return f"stopped after {test.limit:g} s, the limit for this test, inside the grader's own computation"
-        inner = graded[-1]
-        return (f"too slow: `{_name(inner)}` ({_where(inner)}) was still inside one call after "
-                f"{test.limit:g} s, the limit for this test")

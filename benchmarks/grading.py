@@ -3,7 +3,7 @@
     python -m benchmarks.grading
 
 - the full grading run on solutions/ with the grader's limits (a timer-driven watchdog in
-  the grading process) beside the same run with the limits off ($GRADE_TIMEOUT=0,
+  each chapter's grading process) beside the same run with the limits off ($GRADE_TIMEOUT=0,
   $GRADE_MEMORY_GB=0), alternated so that a busy machine slows both alike: target at most
   5 % slower;
 - the largest growth of the grading process's memory in any one test on solutions/ (the
@@ -25,7 +25,9 @@ from benchmarks import ROOT, Row, report
 
 GRADE = [sys.executable, "-m", "pytest", "autograder", "--grade", "solutions", "-q", "-p", "no:cacheprovider"]
 
-# A plugin (loaded with -p) that records, for every test, how much the process grew.
+# A plugin that records, for every test, how much its process grew. $PYTEST_PLUGINS loads it in
+# the grading run and in each chapter's child process (the children run the tests); each process
+# appends its rows as one JSON line.
 PEAK_PLUGIN = '''
 import json, os, threading, time
 import pytest
@@ -42,8 +44,8 @@ def pytest_runtest_call(item):
     yield
     state["rows"].append((item.nodeid, state["peak"] - state["start"]))
 def pytest_unconfigure(config):
-    with open(os.environ["PEAK_OUT"], "w") as fh:
-        json.dump(state["rows"], fh)
+    with open(os.environ["PEAK_OUT"], "a") as fh:
+        fh.write(json.dumps(state["rows"]) + "\n")
 '''
 
 
@@ -60,9 +62,10 @@ def _peak_growth() -> tuple[float, str]:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "peak_plugin.py").write_text(PEAK_PLUGIN)
         out = Path(tmp) / "peaks.json"
-        env = {"PYTHONPATH": f"{tmp}{os.pathsep}{os.environ.get('PYTHONPATH', '')}", "PEAK_OUT": str(out)}
-        _timed([*GRADE, "-p", "peak_plugin"], env=env)
-        rows = json.loads(out.read_text())
+        env = {"PYTHONPATH": f"{tmp}{os.pathsep}{os.environ.get('PYTHONPATH', '')}", "PEAK_OUT": str(out),
+               "PYTEST_PLUGINS": "peak_plugin"}
+        _timed(GRADE, env=env)
+        rows = [row for line in out.read_text().splitlines() for row in json.loads(line)]
     nodeid, grown = max(rows, key=lambda r: r[1])
     return grown / 1024 ** 3, nodeid
 

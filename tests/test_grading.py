@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -232,7 +234,8 @@ def test_a_loop_that_never_ends_costs_one_time_limit(tmp_path):
     seconds = _durations(tmp_path)
     waited = [c for c in stopped if seconds[c] >= 2.5]
     assert len(waited) == 1, f"only the first test that reaches it waits for the limit: {waited}"
-    assert all(seconds[c] < 1.5 for c in stopped if c not in waited), {c: seconds[c] for c in stopped}
+    assert all(seconds[c] < 1.5 for c in stopped if c not in waited), \
+        {c: seconds[c] for c in stopped if c not in waited and seconds[c] >= 1.5}
     assert any(r == "passed" for r in run.cases.values()), "grading goes on"
     assert "Total:" in run.output.splitlines()[-1]
 
@@ -270,3 +273,75 @@ def test_slow_code_and_an_endless_loop_get_different_lines(tmp_path):
     assert all("runs a loop that never ends" in m for m in loop.values()), loop
     assert all(m.startswith("too slow") and "never ends" not in m for m in slow.values()), slow
     assert any(r == "passed" for r in run.cases.values()), "grading goes on after a timeout"
+
+
+def _collected(root: Path, *files: str) -> list[str]:
+    """The test ids pytest collects from ``files`` (no test runs)."""
+    proc = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *files],
+                          cwd=root, capture_output=True, text=True, timeout=300)
+    return [line for line in proc.stdout.splitlines() if "::" in line]
+
+
+def _check_report_is_last_and_adds_up(run, root: Path, *files: str) -> None:
+    """The report came, last; every collected test has an outcome; the chapters' points add up to the total."""
+    assert "SCORE REPORT" in run.output and "Total:" in run.output.splitlines()[-1], run.output[-3000:]
+    ids = {f"{path.removesuffix('.py').replace('/', '.')}::{name}"  # as the JUnit XML names them
+           for path, _, name in (i.partition("::") for i in _collected(root, *files))}
+    assert ids and ids == set(run.cases), sorted(ids ^ set(run.cases))[:5]
+    chapters = re.findall(r"^\s+(\d+) / (\d+)\s+\S", _report(run).split("Points by MVU item")[0], re.M)
+    total = re.search(r"Total: (\d+) / (\d+) points", run.output.splitlines()[-1])
+    assert [sum(int(c[0]) for c in chapters), sum(int(c[1]) for c in chapters)] == [int(total[1]), int(total[2])]
+
+
+@containment
+def test_os_exit_costs_the_rest_of_its_chapter_and_sys_exit_one_test(tmp_path):
+    """os._exit in merge_pair ends tokenization's grading process: the running test's line names
+    the call, the function and its line; the chapter's later tests are not graded. sys.exit in
+    read_analogy_questions costs that one test of static embeddings, graded in full beside it."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _insert_after_docstring(root / "exercises" / "tokenization.py",
+                            "def merge_pair(word: tuple, pair: tuple) -> tuple:", "\n    import os\n    os._exit(3)")
+    _insert_after_docstring(root / "exercises" / "static_embeddings.py",
+                            "def read_analogy_questions(questions) -> list[tuple[str, str, str, str]]:",
+                            "\n    import sys\n    sys.exit(2)")
+    files = ("autograder/test_tokenization.py", "autograder/test_static_embeddings.py")
+    run = run_grading(*files, root=root, tmp_path=tmp_path)
+    _check_report_is_last_and_adds_up(run, root, *files)
+    ended = [c for c, m in run.messages.items() if "ended the program (os._exit(3))" in m]
+    assert len(ended) == 1, run.output[-3000:]
+    assert "`merge_pair` (exercises/tokenization.py, line " in run.messages[ended[0]], run.messages[ended[0]]
+    tok = [c for c in run.cases if "test_tokenization" in c]
+    after = tok[tok.index(ended[0]) + 1:]
+    assert after and all(run.messages[c].startswith("not graded: this chapter's grading process ended")
+                         for c in after), {c: run.messages[c] for c in after}
+    assert all(run.cases[c] == "passed" for c in tok[:tok.index(ended[0])])
+    static = {c: r for c, r in run.cases.items() if "test_static_embeddings" in c}
+    exited = [c for c in static if static[c] == "failed"]
+    assert any(c.endswith("::test_read_analogy_questions") for c in exited), run.output[-3000:]
+    exits = [line for line in _fix_lines(run) if "sys.exit(2)" in line]
+    assert exits and all("in `read_analogy_questions` (exercises/static_embeddings.py, line " in line
+                         for line in exits), "\n".join(_fix_lines(run))
+    assert len(exited) < len(static) / 2, "only the tests that reach read_analogy_questions fail"
+
+
+@containment
+def test_a_crash_and_a_call_that_never_returns_cost_only_their_chapters(tmp_path):
+    """A segmentation fault in static embeddings' cosine_similarity (ctypes reading address 0) and
+    a built-in call that never returns to Python in tokenization's pretokenize (sum over a huge
+    range: the limit's signal handler never runs): each chapter's line says which, and where."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _insert_after_docstring(root / "exercises" / "static_embeddings.py", "def cosine_similarity(a, b) -> float:",
+                            "\n    import ctypes\n    ctypes.string_at(0)")
+    _insert_after_docstring(root / "exercises" / "tokenization.py",
+                            "def pretokenize(text: str, special_tokens=()) -> list[str]:",
+                            "\n    sum(range(10 ** 13))")
+    files = ("autograder/test_tokenization.py", "autograder/test_static_embeddings.py")
+    run = run_grading(*files, root=root, env={"GRADE_TIMEOUT": "2"}, tmp_path=tmp_path)
+    _check_report_is_last_and_adds_up(run, root, *files)
+    crashed = [m for m in run.messages.values() if "crashed (segmentation fault)" in m]
+    assert len(crashed) == 1 and "`cosine_similarity` (exercises/static_embeddings.py, line " in crashed[0], \
+        run.output[-3000:]
+    stuck = [c for c, m in run.messages.items() if "inside one call" in m]
+    assert len(stuck) == 1 and "`pretokenize` (exercises/tokenization.py, line " in run.messages[stuck[0]], \
+        run.output[-3000:]
+    assert _durations(tmp_path)[stuck[0]] < 30, "the stuck process is ended soon after its limit and grace"
