@@ -11,6 +11,7 @@ It stands alone: nothing here imports the chapters (``solutions``, ``exercises``
 - ``tokemb.measurements``: measured costs the pages quote, measured once per machine.
 - ``tokemb.minilm_onnx``: all-MiniLM-L6-v2 as a small ONNX file for the browser.
 - ``tokemb.files``: writing a file so that no reader sees half of it.
+- ``tokemb.stats``: tests for paired comparisons on a few queries (exact sign flips, t intervals).
 
 Importing this package switches the Hugging Face libraries to offline mode *before* they are
 imported, so nothing here (or in code that imports it first) can reach a model hub.
@@ -23,4 +24,4 @@ _os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 # The Rust tokenizers warn (and can deadlock) when a process forks after using threads.
 _os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-__all__ = ["assets", "files", "measurements", "minilm_onnx", "models", "pages", "plotting", "reading"]
+__all__ = ["assets", "files", "measurements", "minilm_onnx", "models", "pages", "plotting", "reading", "stats"]
