@@ -52,6 +52,16 @@ def _assigned_text(script: str) -> str:
 
 
 @slow
+def test_every_deeper_section_says_so_on_the_page(site):
+    """A section marked ``% deeper`` in the source (off the short path; tokemb.reading) shows a
+    visible mark under its heading (book/_ext/deeper_marks.py): a comment alone never reaches the page."""
+    for article in ARTICLES:
+        marked = sum(line.strip() == "% deeper" for line in (ROOT / "book" / f"{article}.md").read_text().splitlines())
+        shown = (site / "book" / f"{article}.html").read_text().count('<p class="deeper-mark">')
+        assert marked and shown == marked, f"{article}: {marked} sections marked deeper, {shown} marks on the page"
+
+
+@slow
 def test_site_is_self_contained(site):
     """No page loads anything from another host; search and dark mode are local."""
     remote = re.compile(r"<(?:script|img|iframe)\b[^>]*\bsrc=[\"'](?:https?:)?//"

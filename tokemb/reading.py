@@ -93,6 +93,28 @@ def drop_deeper_sections(markdown: str) -> str:
     return "\n".join(kept)
 
 
+def mark_deeper_sections(markdown: str, mark: str) -> str:
+    """The page with ``mark`` (a line of Markdown) under every heading marked ``% deeper``, so a
+    reader sees what the comment only tells this module (book/_ext/deeper_marks.py uses it).
+
+    >>> mark_deeper_sections("% deeper\\n(lbl)=\\n## A\\ntext\\n## B", "*Deeper*")
+    '% deeper\\n(lbl)=\\n## A\\n\\n*Deeper*\\n\\ntext\\n## B'
+    """
+    out, marked = [], False
+    for line, kind in _lines_with_kind(markdown.splitlines()):
+        stripped = line.strip()
+        out.append(line)
+        if kind == "prose" and _HEADING.match(line):
+            if marked:
+                out += ["", mark, ""]
+            marked = False
+        elif stripped == DEEPER_MARK:
+            marked = True
+        elif marked and not (stripped.startswith("(") and stripped.endswith(")=")):
+            marked = False  # only a label may stand between the mark and its heading
+    return "\n".join(out) + ("\n" if markdown.endswith("\n") else "")
+
+
 def _page_text(page: str | Path) -> str:
     path = Path(page) if Path(page).is_absolute() else BOOK_DIR / page
     return path.read_text(encoding="utf-8")
