@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,23 @@ def _targets(chapters: tuple[str, ...]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def solutions_run(graded, tmp_path_factory):
-    return run_grading(*_targets(graded), "--grade", "solutions", tmp_path=tmp_path_factory.mktemp("sol"))
+def graded_runs(graded, tmp_path_factory) -> dict:
+    """The solutions and the untouched stubs, graded side by side (two processes: one per core)."""
+    with ThreadPoolExecutor(2) as pool:
+        solutions = pool.submit(run_grading, *_targets(graded), "--grade", "solutions",
+                                tmp_path=tmp_path_factory.mktemp("sol"))
+        stubs = pool.submit(run_grading, *_targets(graded), tmp_path=tmp_path_factory.mktemp("stubs"))
+        return {"solutions": solutions.result(), "stubs": stubs.result()}
 
 
 @pytest.fixture(scope="module")
-def stubs_run(graded, tmp_path_factory):
-    return run_grading(*_targets(graded), tmp_path=tmp_path_factory.mktemp("stubs"))
+def solutions_run(graded_runs):
+    return graded_runs["solutions"]
+
+
+@pytest.fixture(scope="module")
+def stubs_run(graded_runs):
+    return graded_runs["stubs"]
 
 
 def _report(run) -> str:
