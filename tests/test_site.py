@@ -16,6 +16,7 @@ from support import ROOT
 from support import toc_pages as _toc_pages
 
 from autograder.chapters import ARTICLES  # the one list of chapters, in ladder order
+from tokemb import reading
 
 slow = pytest.mark.slow
 WORKFLOW = ROOT / ".github" / "workflows" / "publish-book.yml"
@@ -56,7 +57,8 @@ def test_every_deeper_section_says_so_on_the_page(site):
     """A section marked ``% deeper`` in the source (off the short path; tokemb.reading) shows a
     visible mark under its heading (book/_ext/deeper_marks.py): a comment alone never reaches the page."""
     for article in ARTICLES:
-        marked = sum(line.strip() == "% deeper" for line in (ROOT / "book" / f"{article}.md").read_text().splitlines())
+        source = (ROOT / "book" / f"{article}.md").read_text()
+        marked = sum(line.strip() == reading.DEEPER_MARK for line in source.splitlines())
         shown = (site / "book" / f"{article}.html").read_text().count('<p class="deeper-mark">')
         assert marked and shown == marked, f"{article}: {marked} sections marked deeper, {shown} marks on the page"
 
