@@ -191,7 +191,10 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_runtest_call(item):
     watchdog = item.config.stash[WATCHDOG]
     if watchdog is not None:
-        watchdog.arm(item.stash[TIME_LIMIT])
+        baseline = watchdog.arm(item.stash[TIME_LIMIT])
+        channel = item.config.stash.get(CHANNEL, None)
+        if channel is not None and watchdog.memory_bytes:  # the parent's cap for a call that never returns
+            channel.send("call", nodeid=item.nodeid, rss=baseline, memory=watchdog.memory_bytes)
     try:
         yield
     finally:

@@ -50,17 +50,17 @@ class Stopped(BaseException):
 
 # --------------------------------------------------------------------------- memory
 
-def rss() -> int:
-    """Resident memory of this process in bytes."""
+def rss(pid: int | None = None) -> int:
+    """Resident memory in bytes of this process, or of process ``pid`` (0 if it cannot be read)."""
     try:
-        with open("/proc/self/statm", "rb") as fh:
+        with open(f"/proc/{pid or 'self'}/statm", "rb") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         pass
     try:
         import psutil
 
-        return psutil.Process().memory_info().rss
+        return psutil.Process(pid).memory_info().rss
     except Exception:  # noqa: BLE001 - no way to measure: the memory limit is off
         return 0
 
@@ -343,10 +343,12 @@ class Watchdog:
             signal.signal(signal.SIGALRM, self._previous)
             self._previous = None
 
-    def arm(self, limit: float) -> None:
+    def arm(self, limit: float) -> int:
+        """Start the limits of a test; returns its memory baseline (this process's resident bytes)."""
         now = time.monotonic()
         self._test = _Test(limit, now, rss(), next_sample=now, last_tick=now)
         signal.setitimer(signal.ITIMER_REAL, self.tick, self.tick)
+        return self._test.rss0
 
     def disarm(self) -> None:
         if self.enabled:

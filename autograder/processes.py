@@ -9,11 +9,11 @@ The parent hands each event to its own pytest hooks, so its progress line, trace
 XML and score report read as if the tests had run in the parent.
 
 A child that ends before its tests do -- a crash in native code, ``os._exit``, a kill by the
-kernel, or this module's watchdog when a test is stuck well past its limit inside one call
-that never returns to Python -- costs the test that was running and the chapter's tests after
-it. The running test's line says what happened and, where the child could tell (a
-``faulthandler`` dump, or the frame that called ``os._exit``), in which function and on which
-line; the rest fail as "not graded". Every other chapter is graded in full.
+kernel, or this module's watchdog when a test is stuck inside one call that never returns to
+Python, well past its time limit or far past its memory limit -- costs the test that was
+running and the chapter's tests after it. The running test's line says what happened and,
+where the child could tell (a ``faulthandler`` dump, or the frame that called ``os._exit``),
+in which function and on which line; the rest fail as "not graded". Every other chapter is graded in full.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import seam
+from autograder import limits, seam
 
 RESULTS = "GRADE_CHILD_RESULTS"  # the child's results file ($ set only in a child)
 FAULTS = "GRADE_CHILD_FAULTS"  # where the child's faulthandler writes a crash's stack
@@ -46,6 +46,13 @@ def grace(limit: float) -> float:
     """How long past its limit a test may go before the parent ends its child: the child's own
     limit stops Python code at the limit, so only a call that never returns to Python gets here."""
     return max(10.0, limit / 2)
+
+
+def memory_grace(cap: int) -> int:
+    """How far past its memory limit a test may grow the child before the parent ends it: the
+    child's own check stops Python code within a tenth of a second of the limit, so only one
+    call that keeps allocating without returning to Python (``list(itertools.count())``) gets here."""
+    return min(cap // 2, limits.GB)
 
 
 def graded_frame(frame) -> tuple[str, str] | None:
@@ -161,9 +168,10 @@ class _Child:
         self.events: list[dict] = []
         self.replayed = 0
         self.current = None  # (nodeid, when the parent read its start, limit) of the test running now
+        self.memory = None  # (the child's resident bytes when the running test's call began, its cap)
         self.running = None  # (item, started) of the test shown as running
         self.exit_event = None
-        self.stuck = None  # (where, limit) when the watchdog ended the child
+        self.stuck = None  # (where, what, limit) when the watchdog ended the child; what: "time" or "memory"
         self.proc = None
         self.ended = False
 
@@ -204,8 +212,10 @@ class _Child:
             kind = event["event"]
             if kind == "start":
                 self.current = (event["nodeid"], time.monotonic(), event["limit"])
+            elif kind == "call":
+                self.memory = (event["rss"], event["memory"])
             elif kind == "finish":
-                self.current = None
+                self.current = self.memory = None
             elif kind == "stopped":
                 self.stopped.append(event["function"])  # for the chapters started after this one
             elif kind == "exit":
@@ -215,15 +225,19 @@ class _Child:
         elif self.current is not None:
             _, started, limit = self.current
             if limit and time.monotonic() > started + limit + grace(limit):
-                self._end_stuck(limit)
+                self._end_stuck("time", limit)
+            elif self.memory is not None:
+                baseline, cap = self.memory
+                if limits.rss(self.proc.pid) - baseline > cap + memory_grace(cap):
+                    self._end_stuck("memory", cap)
         return self.ended
 
-    def _end_stuck(self, limit: float) -> None:
-        """A test far past its limit inside one call: ask for its stack, then end the child."""
+    def _end_stuck(self, what: str, limit: float) -> None:
+        """A test far past its time or memory limit inside one call: ask for its stack, then end the child."""
         if hasattr(signal, "SIGUSR1"):
             self.proc.send_signal(signal.SIGUSR1)
             time.sleep(0.5)
-        self.stuck = (_fault_frame(self._read(self.faults)), limit)
+        self.stuck = (_fault_frame(self._read(self.faults)), what, limit)
         self.proc.kill()
         self.proc.wait()
 
@@ -272,7 +286,11 @@ class _Child:
     def _why(self) -> str:
         """What ended the child, in the learner's words."""
         if self.stuck is not None:
-            where, limit = self.stuck
+            where, what, limit = self.stuck
+            if what == "memory":
+                return (f"{_at(where)} used more than {limits.gigabytes(limit)} of memory (the limit per test) "
+                        "inside one call that could not be stopped, so its process was ended — one built-in "
+                        "call that keeps building, such as list(itertools.count())?")
             return (f"too slow: {_at(where)} was still inside one call {limit + grace(limit):g} s after the "
                     f"test started (its limit is {limit:g} s) and could not be stopped, so its process was "
                     "ended — one built-in call over a huge range, such as sum(range(...))?")

@@ -358,3 +358,23 @@ def test_a_crash_and_a_call_that_never_returns_cost_only_their_chapters(tmp_path
     assert len(stuck) == 1 and "`pretokenize` (exercises/tokenization.py, line " in run.messages[stuck[0]], \
         run.output[-3000:]
     assert _durations(tmp_path)[stuck[0]] < 30, "the stuck process is ended soon after its limit and grace"
+
+
+@containment
+def test_a_call_that_keeps_allocating_is_ended_by_the_memory_cap(tmp_path):
+    """list(itertools.count()) in pretokenize grows memory inside one built-in call, where the
+    child's own check never runs: the parent ends the process soon after the cap (not at the time
+    limit, and long before the machine runs out), and the line says so and where."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _insert_after_docstring(root / "exercises" / "tokenization.py",
+                            "def pretokenize(text: str, special_tokens=()) -> list[str]:",
+                            "\n    import itertools\n    list(itertools.count())")
+    files = ("autograder/test_tokenization.py",)
+    run = run_grading(*files, root=root, env={"GRADE_MEMORY_GB": "0.25", "GRADE_TIMEOUT": "300"},
+                      tmp_path=tmp_path)
+    _check_report_is_last_and_adds_up(run, root, *files)
+    ended = [c for c, m in run.messages.items() if "used more than 256 MB of memory" in m]
+    assert len(ended) == 1, run.output[-3000:]
+    assert "`pretokenize` (exercises/tokenization.py, line " in run.messages[ended[0]], run.messages[ended[0]]
+    assert "inside one call that could not be stopped" in run.messages[ended[0]]
+    assert _durations(tmp_path)[ended[0]] < 30, "ended at the memory cap, not at the 300-s time limit"
