@@ -33,7 +33,7 @@ import pytest
 
 from autograder import limits, processes
 from autograder.chapters import CHAPTERS, MVU_ITEMS, TITLES
-from autograder.seam import TARGETS, ExerciseImportError, install_import_guard, is_graded_file, relative
+from autograder.seam import TARGETS, ExerciseImportError, graded_call, install_import_guard
 
 PER_TEST_SECONDS = float(os.environ.get("GRADE_TIMEOUT", 60))
 # The reference solutions grow the grading process by well under 1 GB in any one test
@@ -218,15 +218,6 @@ def _assertion_text(err) -> str:
     return _one_line(text)
 
 
-def _graded_frame(excinfo):
-    """The innermost frame of the graded code in the traceback: (function, 'file, line N') or None."""
-    frames = [f for f in traceback.extract_tb(excinfo.tb) if is_graded_file(f.filename)]
-    if not frames:
-        return None
-    f = frames[-1]
-    return f.name, f"{relative(f.filename)}, line {f.lineno}"
-
-
 def _kind(err) -> str:
     if isinstance(err, NotImplementedError):
         return "stub"
@@ -246,12 +237,12 @@ def _why(excinfo) -> tuple[str, str | None]:
         return (text if any(w in text for w in stub_words) else f"not implemented yet: {text}"), ""
     if isinstance(err, ExerciseImportError):
         text = _one_line(err)
-        where = _graded_frame(excinfo)
+        where = graded_call(excinfo.tb)
         if ", so `" not in text and where is not None:  # a later chapter imports the broken module
             head, _, reason = text.partition(" could not be imported: ")
             text = f"{head} could not be imported, so `{where[0]}`, which uses it, cannot be graded: {reason}"
         return text, ""
-    where = _graded_frame(excinfo)
+    where = graded_call(excinfo.tb)
     at = f" in `{where[0]}` ({where[1]})" if where else ""
     if isinstance(err, SystemExit):
         return (f"ended the program with sys.exit({'' if err.code is None else repr(err.code)}){at} — a graded "
@@ -319,7 +310,7 @@ def _after_failure(item, excinfo, report, why: str) -> None:
         traceback.clear_frames(excinfo.tb)  # a runaway list must not outlive its test
         gc.collect()
     if isinstance(err, (NotImplementedError, ExerciseImportError, limits.Stopped)):  # the line says it all
-        where = _graded_frame(excinfo) if isinstance(err, NotImplementedError) else None
+        where = graded_call(excinfo.tb) if isinstance(err, NotImplementedError) else None
         report.longrepr = f"{where[1]}: {why}" if where else why
 
 

@@ -16,11 +16,10 @@
 from __future__ import annotations
 
 import math
-import traceback
 
 import numpy as np
 
-from autograder.seam import ExerciseImportError, is_graded_file, relative
+from autograder.seam import ExerciseImportError, graded_call
 
 
 class GradingFailure(AssertionError):
@@ -72,8 +71,8 @@ def raises(error: type[BaseException], call, what: str, hint: str | None = None,
     except (NotImplementedError, ExerciseImportError, MemoryError):
         raise
     except Exception as err:  # noqa: BLE001 - any other error is the wrong one
-        graded = [f for f in traceback.extract_tb(err.__traceback__) if is_graded_file(f.filename)]
-        at = f" in `{graded[-1].name}` ({relative(graded[-1].filename)}, line {graded[-1].lineno})" if graded else ""
+        graded = graded_call(err.__traceback__)
+        at = f" in `{graded[0]}` ({graded[1]})" if graded else ""
         fail(f"{what} should raise {error.__name__}, but raised {type(err).__name__}{at}: {_text(err)}", hint)
     fail(f"{what} should raise {error.__name__}, but returned {_short(result)}", hint)
 

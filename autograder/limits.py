@@ -179,7 +179,7 @@ def _runs_graded_code(frame) -> bool:
 
 
 def _where(frame) -> str:
-    return f"{seam.relative(frame.f_code.co_filename)}, line {frame.f_lineno}"
+    return seam.place(frame.f_code.co_filename, frame.f_lineno)
 
 
 def _name(frame) -> str:

@@ -59,7 +59,7 @@ def graded_frame(frame) -> tuple[str, str] | None:
     """(function, "exercises/x.py, line N") of the innermost graded frame at or above ``frame``."""
     while frame is not None:
         if seam.is_graded_file(frame.f_code.co_filename):
-            return frame.f_code.co_name, f"{seam.relative(frame.f_code.co_filename)}, line {frame.f_lineno}"
+            return frame.f_code.co_name, seam.place(frame.f_code.co_filename, frame.f_lineno)
         frame = frame.f_back
     return None
 
@@ -145,7 +145,7 @@ def _fault_frame(text: str) -> tuple[str, str] | None:
     stacks = text.split("(most recent call first):")
     for path, line, name in re.findall(r'File "(.+?)", line (\d+) in (\S+)', stacks[-1] if len(stacks) > 1 else ""):
         if seam.is_graded_file(path):
-            return name, f"{seam.relative(path)}, line {line}"
+            return name, seam.place(path, int(line))
     return None
 
 

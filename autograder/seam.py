@@ -61,6 +61,17 @@ def relative(filename: str) -> str:
         return Path(filename).name
 
 
+def place(filename: str, line: int) -> str:
+    """``exercises/tokenization.py, line 83``: a line of the graded code, as every feedback line names it."""
+    return f"{relative(filename)}, line {line}"
+
+
+def graded_call(tb) -> tuple[str, str] | None:
+    """(function, place) of the innermost frame of the graded code in traceback ``tb``, or None."""
+    frames = [f for f in traceback.extract_tb(tb) if is_graded_file(f.filename)]
+    return (frames[-1].name, place(frames[-1].filename, frames[-1].lineno)) if frames else None
+
+
 def _reason(err: BaseException) -> str:
     """What went wrong at import, in one line, with the file and line of the learner's code."""
     if isinstance(err, SyntaxError):
