@@ -6,6 +6,9 @@
   each chapter's grading process) beside the same run with the limits off ($GRADE_TIMEOUT=0,
   $GRADE_MEMORY_GB=0), alternated so that a busy machine slows both alike: target at most
   5 % slower;
+- the same run, limits off, with each chapter in a child process of its own (what ``pytest
+  autograder`` does) beside one process for every chapter (what ``--pdb`` does), alternated:
+  target under 60 s, the learner's whole wait;
 - the largest growth of the grading process's memory in any one test on solutions/ (the
   memory limit's margin): target under a third of the 3 GB limit;
 - a whole grading run with one runaway loop (merge_pair that never moves on, reached by many
@@ -45,13 +48,13 @@ def pytest_runtest_call(item):
     state["rows"].append((item.nodeid, state["peak"] - state["start"]))
 def pytest_unconfigure(config):
     with open(os.environ["PEAK_OUT"], "a") as fh:
-        fh.write(json.dumps(state["rows"]) + "\n")
+        fh.write(json.dumps(state["rows"]) + "\\n")
 '''
 
 
 def _timed(cmd, env=None, cwd=ROOT) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+    subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
 
@@ -85,16 +88,19 @@ def _runaway_run() -> float:
 
 
 def run() -> list[Row]:
-    on, off = [], []
+    on, off, one_process = [], [], []
     for _ in range(2):
         on.append(_timed(GRADE))
         off.append(_timed(GRADE, env={"GRADE_TIMEOUT": "0", "GRADE_MEMORY_GB": "0"}))
-    with_limits, without = min(on), min(off)
+        one_process.append(_timed(GRADE + ["--pdb"]))  # no test fails on solutions/: pdb never opens
+    with_limits, without, in_process = min(on), min(off), min(one_process)
     grown, where = _peak_growth()
     runaway = _runaway_run()
     return [
         Row("grading solutions/, with the limits", with_limits, "limits off", without, "<= 1.05x limits off",
             with_limits <= 1.05 * without),
+        Row("grading solutions/, a child process per chapter (limits off)", without, "all in one process",
+            in_process, "< 60 s", without < 60),
         Row(f"largest memory growth in one test ({where.split('::')[-1]})", grown, "the memory limit", 3.0,
             "< 1 GB", grown < 1.0, unit=" GB"),
         Row("grading run with one runaway loop (merge_pair)", runaway, "target 180 s", 180.0, "< 180 s",

@@ -61,12 +61,17 @@ def test_website_rows(bench, monkeypatch):
 
 def test_grading_and_project_rows(bench, monkeypatch):
     grading = importlib.import_module("benchmarks.grading")
-    times = iter([50.0, 40.0, 48.0, 41.0])  # with, without, with, without the limits
-    monkeypatch.setattr(grading, "_timed", lambda cmd, env=None, cwd=None: next(times))
+    # with the limits, without, all in one process (--pdb); twice
+    times = iter([50.0, 40.0, 30.0, 48.0, 41.0, 33.0])
+    calls = []
+    monkeypatch.setattr(grading, "_timed", lambda cmd, env=None, cwd=None: calls.append((cmd, env)) or next(times))
     monkeypatch.setattr(grading, "_peak_growth", lambda: (0.5, "autograder/test_x.py::test_big"))
     monkeypatch.setattr(grading, "_runaway_run", lambda: 200.0)
-    limits, memory, runaway = grading.run()
+    limits, children, memory, runaway = grading.run()
     assert (limits.value, limits.baseline_value, limits.met) == (48.0, 40.0, False)  # 1.2x > 1.05x
+    assert (children.value, children.baseline_value, children.met) == (40.0, 30.0, True)  # under 60 s
+    assert ["--pdb" in cmd for cmd, _ in calls] == [False, False, True] * 2
+    assert [env for _, env in calls][1::3] == [{"GRADE_TIMEOUT": "0", "GRADE_MEMORY_GB": "0"}] * 2
     assert (memory.name, memory.value, memory.unit, memory.met) == (
         "largest memory growth in one test (test_big)", 0.5, " GB", True)
     assert (runaway.target, runaway.met) == ("< 180 s", False)
@@ -78,3 +83,10 @@ def test_grading_and_project_rows(bench, monkeypatch):
     assert [(r.name, r.target, r.met) for r in rows] == [
         ("site build, clean (all pages executed)", "< 300 s", True), ("site rebuild, cached", "< 30 s", True),
         ("full grading run on solutions/", "< 60 s", True)]
+
+
+def test_the_peak_plugin_is_valid_python():
+    """benchmarks/grading.py writes its memory plugin from a string; an escape slip once made it a
+    syntax error that only the (minutes-long) benchmark run showed."""
+    grading = importlib.import_module("benchmarks.grading")
+    compile(grading.PEAK_PLUGIN, "peak_plugin.py", "exec")
