@@ -9,7 +9,7 @@ The stage's exercise, as a ladder of small functions:
 4. ``evaluate_retrieval``: steps 2 and 3 over many queries.
 5. ``compare_models``: the whole pipeline for several models, on English review-to-review
    retrieval and on queries written in German, Spanish, French and English.
-6. ``fine_tune(texts, labels)``: a domain-specific model of your own, all-MiniLM-L6-v2
+6. ``fine_tune(texts, labels)``: a model fitted to your notion of relevance, all-MiniLM-L6-v2
    fine-tuned contrastively on reviews that share a condition; ``embed`` takes the model.
 
 ``load_queries``, ``evaluation_set`` and ``fine_tuning_split`` are provided (nothing to
