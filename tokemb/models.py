@@ -30,6 +30,7 @@ class EmbeddingModel:
     multilingual: bool
     dimension: int
     max_tokens: int  # the longest input it reads (text tokens); longer input is cut off
+    trained_tokens: int = 0  # the longest input its training used, when the card says it is shorter
     inputs: str = ""  # anything more about its inputs (CLIP's image size)
     sentence_embedder: bool = True  # False: an encoder to fine-tune, not a ready sentence embedder
     key: str = ""  # a shipped model: the name `embed(texts, model)` and the demos use
@@ -64,7 +65,8 @@ MODELS = (
     EmbeddingModel("bge-large-en-v1.5, e5-large-v2", "BAAI/bge-large-en-v1.5",
                    "English retrieval, large", "text", "English", False, 1024, 512),
     EmbeddingModel("jina-embeddings-v2-base-code", "jinaai/jina-embeddings-v2-base-code",
-                   "code search, long files", "code", "English", False, 768, 8192),
+                   "code search, long files", "code", "English", False, 768, 8192,
+                   trained_tokens=512),  # card: "trained using 512 sequence length, but extrapolates to 8k"
     EmbeddingModel("CLIP ViT-B/32", "openai/clip-vit-base-patch32",
                    "images and text", "images and text", "English", False, 512, 77, inputs="images 224×224"),
     EmbeddingModel("CodeBERT", "microsoft/codebert-base",
