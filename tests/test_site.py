@@ -3,6 +3,7 @@ downloaded as a notebook, is one that ran top to bottom in an empty folder (as a
 The publishing workflow passes actionlint."""
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -61,6 +62,15 @@ def test_every_deeper_section_says_so_on_the_page(site):
         marked = sum(line.strip() == reading.DEEPER_MARK for line in source.splitlines())
         shown = (site / "book" / f"{article}.html").read_text().count('<p class="deeper-mark">')
         assert marked and shown == marked, f"{article}: {marked} sections marked deeper, {shown} marks on the page"
+        # ... and the page's short-path box names the outermost of them, so the path can be followed by eye
+        page = (site / "book" / f"{article}.html").read_text()
+        box = re.search(r'<div class="[^"]*\btip\b[^"]*">(.*?)</div>', page, re.S)
+        assert box and "Short path" in box.group(1), f"{article}: no short-path box"
+        box_text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", box.group(1))).split())
+        box_text = box_text.translate(str.maketrans("“”‘’", "\"\"''"))  # Sphinx's smart quotes
+        for title in reading.deeper_headings(source):
+            plain = " ".join(re.sub(r"[*`]", "", title).split())
+            assert plain in box_text, f"{article}: the short-path box does not name the deeper section {plain!r}"
 
 
 @slow

@@ -72,3 +72,18 @@ def glue_value(name: str, value) -> None:
     from myst_nb import glue
 
     glue(name, value.item() if isinstance(value, np.generic) else value, display=False)
+
+
+def glue_reading(page: str) -> None:
+    """Glue what an article's short-path box shows, computed from the page's own source:
+    ``short_minutes`` and ``full_minutes`` (numbers) and ``deeper_list`` (Markdown: the titles
+    of the sections marked ``% deeper``, for ``{glue:md}`deeper_list```)."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    from tokemb.reading import BOOK_DIR, deeper_headings, reading_minutes, short_path_minutes
+
+    glue_value("short_minutes", short_path_minutes(page))
+    glue_value("full_minutes", reading_minutes(page))
+    titles = deeper_headings((BOOK_DIR / page).read_text(encoding="utf-8"))
+    glue("deeper_list", Markdown("; ".join(titles)), display=False)

@@ -63,34 +63,47 @@ DEEPER_MARK = "% deeper"
 _HEADING = re.compile(r"^(#{1,6})\s")
 
 
-def drop_deeper_sections(markdown: str) -> str:
-    """The page without the sections marked ``% deeper`` (the short path).
-
-    The mark may stand right above the heading or above the heading's ``(label)=`` line;
-    ``#`` lines inside code (a Python comment) are not headings.
-
-    >>> page = "% deeper\\n(lbl)=\\n## A\\n```{code-cell}\\n# not a heading\\n```\\nskip\\n## B\\nkeep"
-    >>> drop_deeper_sections(page)
-    '## B\\nkeep'
-    """
-    kept, skip_level, marked = [], None, False
+def _walk(markdown: str):
+    """Each line of the page as (line, its heading match or None, off the short path?, starts a
+    deeper section?). The ``% deeper`` mark may stand right above the heading or above the
+    heading's ``(label)=`` line; ``#`` lines inside code (a Python comment) are not headings."""
+    skip_level, marked = None, False
     for line, kind in _lines_with_kind(markdown.splitlines()):
         stripped = line.strip()
         heading = _HEADING.match(line) if kind == "prose" else None
+        starts = False
         if heading:
             level = len(heading.group(1))
             if skip_level is not None and level <= skip_level:
                 skip_level = None  # a heading at the same or a higher level ends the section
             if marked and skip_level is None:
-                skip_level = level
+                skip_level, starts = level, True
             marked = False
         elif stripped == DEEPER_MARK:
             marked = True
         elif marked and not (stripped.startswith("(") and stripped.endswith(")=")):
             marked = False  # only a label may stand between the mark and its heading
-        if skip_level is None and not marked:
-            kept.append(line)
-    return "\n".join(kept)
+        yield line, heading, skip_level is not None or marked, starts
+
+
+def drop_deeper_sections(markdown: str) -> str:
+    """The page without the sections marked ``% deeper`` (the short path).
+
+    >>> page = "% deeper\\n(lbl)=\\n## A\\n```{code-cell}\\n# not a heading\\n```\\nskip\\n## B\\nkeep"
+    >>> drop_deeper_sections(page)
+    '## B\\nkeep'
+    """
+    return "\n".join(line for line, _, off, _ in _walk(markdown) if not off)
+
+
+def deeper_headings(markdown: str) -> list[str]:
+    """The titles of the sections marked ``% deeper``, in page order, for a page's short-path box.
+    A marked section inside another marked one is not listed again (it is skipped with it).
+
+    >>> deeper_headings("## A\\n% deeper\\n(x)=\\n## B\\n% deeper\\n### B1\\n## C\\n% deeper\\n### C1")
+    ['B', 'C1']
+    """
+    return [line[heading.end():].strip() for line, heading, _, starts in _walk(markdown) if starts]
 
 
 def mark_deeper_sections(markdown: str, mark: str) -> str:
