@@ -61,6 +61,7 @@ def words_of_prose(markdown: str) -> int:
 
 DEEPER_MARK = "% deeper"
 _HEADING = re.compile(r"^(#{1,6})\s")
+_LABEL = re.compile(r"^\(([\w-]+)\)=$")
 
 
 def _walk(markdown: str):
@@ -104,6 +105,26 @@ def deeper_headings(markdown: str) -> list[str]:
     ['B', 'C1']
     """
     return [line[heading.end():].strip() for line, heading, _, starts in _walk(markdown) if starts]
+
+
+def deeper_labels(markdown: str) -> set[str]:
+    """The ``(label)=`` targets that lie off the short path (in, or on, a section marked ``% deeper``).
+
+    >>> sorted(deeper_labels("(a)=\\n## A\\n% deeper\\n(b)=\\n## B\\n(c)=\\n### B1\\n(d)=\\n## D"))
+    ['b', 'c']
+    """
+    lines = list(_walk(markdown))
+    off_labels = set()
+    for i, (line, _, off, _) in enumerate(lines):
+        label = _LABEL.match(line.strip())
+        if not label:
+            continue
+        after = next((entry for entry in lines[i + 1:] if entry[0].strip()), None)
+        if after is not None and after[1] is not None:  # a label names the heading below it
+            off = after[2]
+        if off:
+            off_labels.add(label.group(1))
+    return off_labels
 
 
 def mark_deeper_sections(markdown: str, mark: str) -> str:

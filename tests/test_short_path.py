@@ -1,0 +1,35 @@
+"""The short path reads on its own: no link from it leads into a section a short-path reader skips.
+
+An article's short path is the page without its ``% deeper`` sections (tokemb.reading). A
+``{ref}`` in that text whose target lies in a deeper section, of this page or another, sends
+the reader to what the path told them to skip. The sources are what the site is built from,
+so the check runs on them (it needs no build). The one allowed target is an article's
+Exercises section: practice after the reading, which the short-path box names as such.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from autograder.chapters import ARTICLES
+from tokemb import reading
+
+PAGES = sorted(path.name for path in reading.BOOK_DIR.glob("*.md"))
+OFF_PATH = {label: page for page in PAGES
+            for label in reading.deeper_labels((reading.BOOK_DIR / page).read_text(encoding="utf-8"))}
+REF = re.compile(r"\{ref\}`(?:[^`<]*<)?([\w-]+)>?`")
+
+
+def test_the_articles_have_deeper_sections_to_check():
+    assert {page.removesuffix(".md") for page in OFF_PATH.values()} >= set(ARTICLES), OFF_PATH
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_no_reference_on_the_short_path_leads_off_it(article):
+    short = reading.drop_deeper_sections((reading.BOOK_DIR / f"{article}.md").read_text(encoding="utf-8"))
+    exercise_labels = {label for label in OFF_PATH if label.endswith("-exercises")}
+    leads_off = sorted({f"{label} (in {OFF_PATH[label]})" for label in REF.findall(short)
+                        if label in OFF_PATH and label not in exercise_labels})
+    assert not leads_off, (f"{article}.md: the short path links into sections marked deeper: {leads_off}; "
+                           "put the target on the path, or the reference in a deeper section")
