@@ -18,6 +18,7 @@ from tokemb import reading
 PAGES = sorted(path.name for path in reading.BOOK_DIR.glob("*.md"))
 OFF_PATH = {label: page for page in PAGES
             for label in reading.deeper_labels((reading.BOOK_DIR / page).read_text(encoding="utf-8"))}
+EXERCISES = {label for label in OFF_PATH if label.endswith("-exercises")}  # practice, named so in the box
 REF = re.compile(r"\{ref\}`(?:[^`<]*<)?([\w-]+)>?`")
 
 
@@ -28,8 +29,7 @@ def test_the_articles_have_deeper_sections_to_check():
 @pytest.mark.parametrize("article", ARTICLES)
 def test_no_reference_on_the_short_path_leads_off_it(article):
     short = reading.drop_deeper_sections((reading.BOOK_DIR / f"{article}.md").read_text(encoding="utf-8"))
-    exercise_labels = {label for label in OFF_PATH if label.endswith("-exercises")}
     leads_off = sorted({f"{label} (in {OFF_PATH[label]})" for label in REF.findall(short)
-                        if label in OFF_PATH and label not in exercise_labels})
+                        if label in OFF_PATH and label not in EXERCISES})
     assert not leads_off, (f"{article}.md: the short path links into sections marked deeper: {leads_off}; "
                            "put the target on the path, or the reference in a deeper section")

@@ -60,10 +60,10 @@ def test_every_deeper_section_says_so_on_the_page(site):
     for article in ARTICLES:
         source = (ROOT / "book" / f"{article}.md").read_text()
         marked = sum(line.strip() == reading.DEEPER_MARK for line in source.splitlines())
-        shown = (site / "book" / f"{article}.html").read_text().count('<p class="deeper-mark">')
+        page = (site / "book" / f"{article}.html").read_text()
+        shown = page.count('<p class="deeper-mark">')
         assert marked and shown == marked, f"{article}: {marked} sections marked deeper, {shown} marks on the page"
         # ... and the page's short-path box names the outermost of them, so the path can be followed by eye
-        page = (site / "book" / f"{article}.html").read_text()
         box = re.search(r'<div class="[^"]*\btip\b[^"]*">(.*?)</div>', page, re.S)
         assert box and "Short path" in box.group(1), f"{article}: no short-path box"
         box_text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", box.group(1))).split())

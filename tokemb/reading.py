@@ -65,26 +65,27 @@ _LABEL = re.compile(r"^\(([\w-]+)\)=$")
 
 
 def _walk(markdown: str):
-    """Each line of the page as (line, its heading match or None, off the short path?, starts a
-    deeper section?). The ``% deeper`` mark may stand right above the heading or above the
-    heading's ``(label)=`` line; ``#`` lines inside code (a Python comment) are not headings."""
+    """Each line of the page as (line, its heading match or None, off the short path?, the first
+    heading of a deeper section?, a heading marked ``% deeper``?). The mark may stand right above
+    the heading or above the heading's ``(label)=`` line; ``#`` lines inside code (a Python
+    comment) are not headings. A marked heading inside a deeper section is marked but not first."""
     skip_level, marked = None, False
     for line, kind in _lines_with_kind(markdown.splitlines()):
         stripped = line.strip()
         heading = _HEADING.match(line) if kind == "prose" else None
-        starts = False
+        starts = marked_heading = False
         if heading:
             level = len(heading.group(1))
             if skip_level is not None and level <= skip_level:
                 skip_level = None  # a heading at the same or a higher level ends the section
             if marked and skip_level is None:
                 skip_level, starts = level, True
-            marked = False
+            marked_heading, marked = marked, False
         elif stripped == DEEPER_MARK:
             marked = True
-        elif marked and not (stripped.startswith("(") and stripped.endswith(")=")):
+        elif marked and not _LABEL.match(stripped):
             marked = False  # only a label may stand between the mark and its heading
-        yield line, heading, skip_level is not None or marked, starts
+        yield line, heading, skip_level is not None or marked, starts, marked_heading
 
 
 def drop_deeper_sections(markdown: str) -> str:
@@ -94,7 +95,7 @@ def drop_deeper_sections(markdown: str) -> str:
     >>> drop_deeper_sections(page)
     '## B\\nkeep'
     """
-    return "\n".join(line for line, _, off, _ in _walk(markdown) if not off)
+    return "\n".join(line for line, _, off, _, _ in _walk(markdown) if not off)
 
 
 def deeper_headings(markdown: str) -> list[str]:
@@ -104,7 +105,7 @@ def deeper_headings(markdown: str) -> list[str]:
     >>> deeper_headings("## A\\n% deeper\\n(x)=\\n## B\\n% deeper\\n### B1\\n## C\\n% deeper\\n### C1")
     ['B', 'C1']
     """
-    return [line[heading.end():].strip() for line, heading, _, starts in _walk(markdown) if starts]
+    return [line[heading.end():].strip() for line, heading, _, starts, _ in _walk(markdown) if starts]
 
 
 def deeper_labels(markdown: str) -> set[str]:
@@ -115,7 +116,7 @@ def deeper_labels(markdown: str) -> set[str]:
     """
     lines = list(_walk(markdown))
     off_labels = set()
-    for i, (line, _, off, _) in enumerate(lines):
+    for i, (line, _, off, _, _) in enumerate(lines):
         label = _LABEL.match(line.strip())
         if not label:
             continue
@@ -134,18 +135,9 @@ def mark_deeper_sections(markdown: str, mark: str) -> str:
     >>> mark_deeper_sections("% deeper\\n(lbl)=\\n## A\\ntext\\n## B", "*Deeper*")
     '% deeper\\n(lbl)=\\n## A\\n\\n*Deeper*\\n\\ntext\\n## B'
     """
-    out, marked = [], False
-    for line, kind in _lines_with_kind(markdown.splitlines()):
-        stripped = line.strip()
-        out.append(line)
-        if kind == "prose" and _HEADING.match(line):
-            if marked:
-                out += ["", mark, ""]
-            marked = False
-        elif stripped == DEEPER_MARK:
-            marked = True
-        elif marked and not (stripped.startswith("(") and stripped.endswith(")=")):
-            marked = False  # only a label may stand between the mark and its heading
+    out = []
+    for line, _, _, _, marked_heading in _walk(markdown):
+        out += [line, "", mark, ""] if marked_heading else [line]
     return "\n".join(out) + ("\n" if markdown.endswith("\n") else "")
 
 
