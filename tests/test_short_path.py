@@ -1,10 +1,11 @@
-"""The short path reads on its own: no link from it leads into a section a short-path reader skips.
+"""The short path reads on its own and teaches every MVU item.
 
-An article's short path is the page without its ``% deeper`` sections (tokemb.reading). A
-``{ref}`` in that text whose target lies in a deeper section, of this page or another, sends
-the reader to what the path told them to skip. The sources are what the site is built from,
-so the check runs on them (it needs no build). The one allowed target is an article's
-Exercises section: practice after the reading, which the short-path box names as such.
+An article's short path is the page without its ``% deeper`` sections and without the folded
+bodies of its dropdowns (tokemb.reading.short_path_text). A ``{ref}`` in that text whose target
+lies in a deeper section, of this page or another, sends the reader to what the path told them
+to skip. The sources are what the site is built from, so the check runs on them (it needs no
+build). The one allowed target is an article's Exercises section: practice after the reading,
+which the short-path box names as such.
 """
 from __future__ import annotations
 
@@ -28,8 +29,19 @@ def test_the_articles_have_deeper_sections_to_check():
 
 @pytest.mark.parametrize("article", ARTICLES)
 def test_no_reference_on_the_short_path_leads_off_it(article):
-    short = reading.drop_deeper_sections((reading.BOOK_DIR / f"{article}.md").read_text(encoding="utf-8"))
+    short = reading.short_path_text((reading.BOOK_DIR / f"{article}.md").read_text(encoding="utf-8"))
     leads_off = sorted({f"{label} (in {OFF_PATH[label]})" for label in REF.findall(short)
                         if label in OFF_PATH and label not in EXERCISES})
     assert not leads_off, (f"{article}.md: the short path links into sections marked deeper: {leads_off}; "
                            "put the target on the path, or the reference in a deeper section")
+
+
+def test_every_mvu_item_is_taught_on_the_short_path():
+    """Each MVU item's "Learn it" line sends the reader to sections of the short path: the stage's
+    short path is meant to be enough to reach minimum viable understanding."""
+    checklist = (reading.BOOK_DIR / "mvu_checklist.md").read_text(encoding="utf-8")
+    learn_lines = [line for line in checklist.splitlines() if line.startswith("- **Learn it:**")]
+    targets = [label for line in learn_lines for label in REF.findall(line)]
+    assert len(learn_lines) == 4 and len(targets) >= 4, learn_lines  # one line per MVU item
+    off = sorted(f"{label} (in {OFF_PATH[label]})" for label in targets if label in OFF_PATH)
+    assert not off, f"MVU items taught in sections off the short path: {off}"

@@ -9,6 +9,12 @@ towards ``short_path_minutes``.
 
 >>> words_of_prose(drop_deeper_sections("## Core\\nKeep these words.\\n% deeper\\n## Extra\\nSkip.\\n## Next\\nKept."))
 6
+
+The body of a ``{dropdown}`` is folded: a reader opens it on a second reading, so it counts
+for the full read and not for the short path (its title, on the fence line, is not prose).
+
+>>> words_of_prose(short_path_text("Read this.\\n:::{dropdown} Why?\\nNot this.\\n:::\\nAnd this."))
+4
 """
 from __future__ import annotations
 
@@ -22,9 +28,10 @@ _FENCE = re.compile(r"^(`{3,}|:{3,})")
 
 
 def _lines_with_kind(lines):
-    """Each line with what it is: "code" (in a code cell or block, fences included) or "prose"
-    (text, headings, and the fences and bodies of directives such as notes and dropdowns)."""
-    code_fence, directives = None, []  # directives: open ```{note}-style fences
+    """Each line with what it is: "code" (in a code cell or block, fences included), "fence" (a
+    directive's opening or closing line), "prose" (text, headings, and the bodies of directives
+    such as notes), or "folded" (prose inside a dropdown, at any depth)."""
+    code_fence, directives = None, []  # directives: open ```{note}-style fences, with "folds?"
     for line in lines:
         stripped = line.strip()
         if code_fence is not None:  # inside code: skip until the same fence closes
@@ -34,17 +41,17 @@ def _lines_with_kind(lines):
         match = _FENCE.match(stripped)
         if match:
             marker = match.group(1)
-            if directives and stripped == directives[-1]:
+            if directives and stripped == directives[-1][0]:
                 directives.pop()  # a directive (note, admonition...) closes
             elif stripped.startswith(marker + "{") and "code-cell" not in stripped:
-                directives.append(marker)  # its body is prose: keep counting
+                directives.append((marker, stripped.startswith(marker + "{dropdown}")))  # body is prose
             else:
                 code_fence = marker  # a code cell or a plain code block
                 yield line, "code"
                 continue
             yield line, "fence"
             continue
-        yield line, "prose"
+        yield line, "folded" if any(folds for _, folds in directives) else "prose"
 
 
 def words_of_prose(markdown: str) -> int:
@@ -54,7 +61,7 @@ def words_of_prose(markdown: str) -> int:
         lines = lines[lines.index("---", 1) + 1:] if "---" in lines[1:] else []
     words = 0
     for line, kind in _lines_with_kind(lines):
-        if kind == "prose" and not line.strip().startswith(":"):  # ":tags: [...]" options are not prose
+        if kind in ("prose", "folded") and not line.strip().startswith(":"):  # ":tags: [...]" options are not prose
             words += len(re.findall(r"[A-Za-z0-9][\w'’-]*", line))
     return words
 
@@ -72,7 +79,7 @@ def _walk(markdown: str):
     skip_level, marked = None, False
     for line, kind in _lines_with_kind(markdown.splitlines()):
         stripped = line.strip()
-        heading = _HEADING.match(line) if kind == "prose" else None
+        heading = _HEADING.match(line) if kind in ("prose", "folded") else None
         starts = marked_heading = False
         if heading:
             level = len(heading.group(1))
@@ -96,6 +103,17 @@ def drop_deeper_sections(markdown: str) -> str:
     '## B\\nkeep'
     """
     return "\n".join(line for line, _, off, _, _ in _walk(markdown) if not off)
+
+
+def short_path_text(markdown: str) -> str:
+    """What a short-path reader reads: the page without its ``% deeper`` sections and without
+    the bodies of its dropdowns (the dropdown's fences stay, so its title shows where it was).
+
+    >>> short_path_text("## A\\n::::{dropdown} Answer\\nFolded.\\n::::\\nkeep")
+    '## A\\n::::{dropdown} Answer\\n::::\\nkeep'
+    """
+    kept = drop_deeper_sections(markdown).splitlines()
+    return "\n".join(line for line, kind in _lines_with_kind(kept) if kind != "folded")
 
 
 def deeper_headings(markdown: str) -> list[str]:
@@ -147,8 +165,8 @@ def _page_text(page: str | Path) -> str:
 
 
 def short_path_minutes(page: str | Path) -> int:
-    """Whole minutes to read a page without its ``% deeper`` sections (at least 1)."""
-    return max(1, math.ceil(words_of_prose(drop_deeper_sections(_page_text(page))) / WORDS_PER_MINUTE))
+    """Whole minutes to read a page's short path (``short_path_text``; at least 1)."""
+    return max(1, math.ceil(words_of_prose(short_path_text(_page_text(page))) / WORDS_PER_MINUTE))
 
 
 def reading_minutes(page: str | Path) -> int:
