@@ -18,6 +18,7 @@ for the full read and not for the short path (its title, on the fence line, is n
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
@@ -54,15 +55,49 @@ def _lines_with_kind(lines):
         yield line, "folded" if any(folds for _, folds in directives) else "prose"
 
 
+_ROLE = re.compile(r"\{([\w:]+)\}`([^`]*)`")
+
+
+@functools.cache
+def _titles() -> dict[str, str]:
+    """What a bare {ref} or {doc} shows: each label's heading and each page's title, book-wide."""
+    titles = {}
+    for path in BOOK_DIR.glob("*.md"):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for line, after in zip(lines, lines[1:]):
+            label = _LABEL.match(line)
+            if label and _HEADING.match(after):
+                titles[label.group(1)] = after.lstrip("#").strip()
+        titles[path.stem] = next((line[2:] for line in lines if line.startswith("# ")), path.stem)
+    return titles
+
+
+def _as_read(match: re.Match) -> str:
+    """A MyST role as the words a reader sees: a glued value is one word, a link its text."""
+    role, content = match.groups()
+    if role.startswith("glue"):
+        return "0"
+    if role in ("ref", "doc"):
+        text, _, target = content.partition("<")
+        return text if target else _titles().get(content.lstrip("/"), content.replace("-", " "))
+    return content
+
+
 def words_of_prose(markdown: str) -> int:
-    """Words outside code cells, code blocks, front matter and directive options."""
+    """Words a reader reads outside code cells, code blocks, front matter and directive options.
+    A role counts as what it shows: a glued value as one word (a glued Markdown list, such as a
+    short-path box's list of deeper sections, too), a cross-reference as its link text.
+
+    >>> words_of_prose("{glue:text}`n_docs:,` articles; see {ref}`the units <units>`.")
+    5
+    """
     lines = markdown.splitlines()
     if lines and lines[0].strip() == "---":  # skip YAML front matter
         lines = lines[lines.index("---", 1) + 1:] if "---" in lines[1:] else []
     words = 0
     for line, kind in _lines_with_kind(lines):
         if kind in ("prose", "folded") and not line.strip().startswith(":"):  # ":tags: [...]" options are not prose
-            words += len(re.findall(r"[A-Za-z0-9][\w'’-]*", line))
+            words += len(re.findall(r"[A-Za-z0-9][\w'’-]*", _ROLE.sub(_as_read, line)))
     return words
 
 
