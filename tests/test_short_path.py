@@ -45,3 +45,24 @@ def test_every_mvu_item_is_taught_on_the_short_path():
     assert len(learn_lines) == 4 and len(targets) >= 4, learn_lines  # one line per MVU item
     off = sorted(f"{label} (in {OFF_PATH[label]})" for label in targets if label in OFF_PATH)
     assert not off, f"MVU items taught in sections off the short path: {off}"
+
+
+def test_the_stage_short_path_keeps_its_16_minutes():
+    """The stage's source page promises 16 minutes to read; the landing page computes the same sum."""
+    minutes = {article: reading.short_path_minutes(f"{article}.md") for article in ARTICLES}
+    assert sum(minutes.values()) <= 16, (f"short paths {minutes} add up to {sum(minutes.values())} min: mark a "
+                                         "section % deeper or fold a detail into a dropdown")
+
+
+def test_mvu_checks_are_split_by_where_they_stand():
+    """The checklist's "Check yourself" links are answerable from the short path (they stand on it,
+    or on a page without one); the checks in deeper sections are listed apart, under "Going deeper"."""
+    checklist = (reading.BOOK_DIR / "mvu_checklist.md").read_text(encoding="utf-8")
+    lines = {kind: [label for line in checklist.splitlines() if line.startswith(f"- **{kind}:**")
+                    for label in REF.findall(line)]
+             for kind in ("Check yourself", "Going deeper")}
+    assert lines["Check yourself"], "no Check yourself lines found on the MVU checklist"
+    off = sorted(label for label in lines["Check yourself"] if label in OFF_PATH)
+    on = sorted(label for label in lines["Going deeper"] if label not in OFF_PATH)
+    assert not off, f"checks off the short path listed under Check yourself: {off}"
+    assert not on, f"checks on the short path listed under Going deeper: {on}"
