@@ -140,7 +140,9 @@ _loaded: dict[tuple[str, str], object] = {}
 
 
 def chapter(name: str):
-    """The graded module for chapter ``name`` (one of :data:`CHAPTERS`), imported once per run."""
+    """The graded module for chapter ``name`` (one of :data:`CHAPTERS`), imported once per run,
+    behind autograder.results.CheckedModule: a function that returns None or a generator where
+    its signature promises a value fails with its own line, before a test compares values."""
     if name not in CHAPTERS:
         raise ValueError(f"unknown chapter {name!r}; chapters are {CHAPTERS}")
     key = (target(), name)
@@ -152,7 +154,16 @@ def chapter(name: str):
             _loaded[key] = importlib.import_module(f"{key[0]}.{name}")
         except ExerciseImportError as err:  # costs this chapter (and what imports it), nothing else
             _loaded[key] = _Unimportable(str(err))
-    return _loaded[key]
+    if isinstance(_loaded[key], _Unimportable):
+        return _loaded[key]
+    if key not in _checked:
+        from autograder.results import CheckedModule  # results imports this module
+
+        _checked[key] = CheckedModule(_loaded[key])
+    return _checked[key]
+
+
+_checked: dict[tuple[str, str], object] = {}
 
 
 def loaded_modules() -> list:

@@ -1,0 +1,95 @@
+"""The kind of result a graded function returns, checked before any test compares its values.
+
+A function whose signature promises a value (``-> float``, ``-> list[int]``) and returns None
+most likely printed its answer; one that returns a generator where a list is due was written
+with ``yield`` or a generator expression. A test that compared such a result would report
+"got nan" or a comparison that cannot be shown; this module fails the call at once instead,
+with a line that names the mistake and the function, for every graded function alike.
+
+The promise is read from the function's own return annotation, which the exercise stubs carry
+(``def cosine_similarity(a, b) -> float``); a function without one is not checked.
+
+>>> wrong_kind(None, "float")
+'returned None: did it print its answer instead of returning it?'
+>>> wrong_kind((n for n in [1, 2]), "list[int]")
+'returned a generator where a list is due: build the list (or wrap it in list(...))'
+>>> wrong_kind([1, 2], "list[int]") is None, wrong_kind(None, "dict | None") is None
+(True, True)
+"""
+from __future__ import annotations
+
+import collections.abc
+import functools
+import inspect
+
+from autograder.seam import is_graded_file, place
+
+#: A container annotation: what a line calls it, and what builds one from an iterator.
+_CONTAINERS = {"list": ("list", "list"), "tuple": ("tuple", "tuple"), "dict": ("dict", "dict"),
+               "np.ndarray": ("numpy array", "np.array"), "numpy.ndarray": ("numpy array", "np.array"),
+               "ndarray": ("numpy array", "np.array")}
+
+
+def _text(annotation) -> str:
+    """An annotation as written: a string under ``from __future__ import annotations``, else its name."""
+    if isinstance(annotation, str):
+        return annotation
+    return getattr(annotation, "__name__", None) or str(annotation)
+
+
+def wrong_kind(value, annotation) -> str | None:
+    """What is wrong with ``value`` as the result ``annotation`` promises, or None if nothing is."""
+    promised = _text(annotation).replace(" ", "")
+    if promised in ("", "None") or "None" in promised.split("|") or promised.startswith("Optional"):
+        return None  # None is a promised result
+    if value is None:
+        return "returned None: did it print its answer instead of returning it?"
+    head = promised.split("[", 1)[0]
+    if head in _CONTAINERS and isinstance(value, collections.abc.Iterator):
+        noun, build = _CONTAINERS[head]
+        kind = "a generator" if inspect.isgenerator(value) else f"an iterator ({type(value).__name__})"
+        return f"returned {kind} where a {noun} is due: build the {noun} (or wrap it in {build}(...))"
+    return None
+
+
+def _checked(function):
+    """``function``, failing any call whose result is of the wrong kind (see :func:`wrong_kind`)."""
+    promised = inspect.signature(function).return_annotation
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        __tracebackhide__ = True
+        result = function(*args, **kwargs)
+        problem = wrong_kind(result, promised)
+        if problem:
+            from autograder.feedback import fail  # feedback imports seam, which imports this lazily
+
+            code = function.__code__
+            fail(f"`{function.__name__}` ({place(code.co_filename, code.co_firstlineno)}) {problem}", hint="")
+        return result
+
+    return call
+
+
+class CheckedModule:
+    """A graded module whose functions with a return annotation check their results' kind.
+
+    Attributes are read from the module on every access (a function the time limit replaced is
+    seen at once); setting one sets it on the module. Classes and other values pass unchanged.
+    """
+
+    def __init__(self, module):
+        object.__setattr__(self, "_module", module)
+
+    def __getattr__(self, name: str):
+        value = getattr(self._module, name)
+        if (inspect.isfunction(value) and is_graded_file(value.__code__.co_filename)
+                and inspect.signature(value).return_annotation is not inspect.Signature.empty):
+            return _checked(value)
+        return value
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._module, name, value)
+
+    def __repr__(self) -> str:
+        return f"<checked {self._module!r}>"
