@@ -11,7 +11,9 @@ runs in about 20 s.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -459,3 +461,32 @@ def test_train_skipgram_loss_falls_and_is_deterministic():
     again, _ = _se().train_skipgram([list(s) for s in ids], len(words), dim=16, window=2,
                                     negatives=5, epochs=8, lr=0.05, batch_size=64, seed=0)
     assert np.array_equal(np.asarray(again, dtype=float), W), "two runs with seed=0 gave different vectors"
+
+
+@pytest.mark.graded(points=1, mvu="static-vs-contextual", concept="negatives drawn from the noise distribution",
+                    hint="draw each batch's negatives with rng.choice(vocab_size, size=(batch, negatives), "
+                         "p=negative_sampling_distribution(counts))")
+def test_train_skipgram_draws_negatives_from_the_noise_distribution(monkeypatch):
+    """Word 0 makes about 90% of a corpus of 10 words: counts ** 0.75 draws it as a negative about
+    75% of the time, uniform draws 10%, the raw counts 90%. The negatives that train_skipgram hands
+    to sgns_step (called once per batch, as its docstring says) tell which was used; with some
+    18,000 draws the share is within a point of its expectation, so the band is wide and fixed."""
+    real = inspect.unwrap(_se().sgns_step)
+    drawn = []
+
+    def recording_sgns_step(*args, **kwargs):  # the learner's own step, run as it is, its negatives noted
+        drawn.append(np.asarray(inspect.signature(real).bind(*args, **kwargs).arguments["negatives"]).ravel())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sys.modules[real.__module__], "sgns_step", recording_sgns_step)
+    rng = np.random.default_rng(11)
+    sentences = [[0 if rng.random() < 0.9 else int(rng.integers(1, 10)) for _ in range(30)] for _ in range(30)]
+    counts = np.bincount(np.concatenate(sentences), minlength=10)
+    expected = float(counts[0] ** 0.75 / (counts ** 0.75).sum())
+    _se().train_skipgram(sentences, 10, dim=4, window=2, negatives=5, epochs=1, seed=0)
+    if not drawn:
+        fail("train_skipgram never called sgns_step: its docstring asks for one call per batch", hint="")
+    share, raw = float(np.mean(np.concatenate(drawn) == 0)), float(counts[0] / counts.sum())
+    assert abs(share - expected) < 0.05, (
+        f"word 0 makes {raw:.0%} of the corpus and was drawn as a negative {share:.1%} of the time, expected "
+        f"{expected:.1%} (counts ** 0.75); uniform draws would give 10%, the raw counts {raw:.0%}")

@@ -406,3 +406,19 @@ def test_a_result_of_the_wrong_kind_gets_its_own_line(tmp_path):
     report = _report(run)
     assert any("returned None: did it print its answer" in line for line in _fix_lines(run)), report
     assert "got nan" not in report and "faulty __repr__" not in run.output, report
+
+
+@containment
+def test_uniform_negatives_lose_the_noise_distribution_test(tmp_path):
+    """The learner review's case: train_skipgram drawing its negatives uniformly (rng.choice without
+    p=) passed both of its tests; the noise-distribution test now names what was drawn."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _edit(root / "exercises" / "static_embeddings.py",
+          "noise_ids = rng.choice(vocab_size, size=(len(batch), negatives), p=noise)",
+          "noise_ids = rng.choice(vocab_size, size=(len(batch), negatives))")
+    run = run_grading("autograder/test_static_embeddings.py", root=root, tmp_path=tmp_path)
+    by_name = {case.split("::")[-1]: case for case in run.cases}
+    failed = sorted(name for name, case in by_name.items() if run.cases[case] == "failed")
+    assert failed == ["test_train_skipgram_draws_negatives_from_the_noise_distribution"], run.output[-3000:]
+    assert re.search(r"drawn as a negative \d+\.\d% of the time, expected \d+\.\d% \(counts \*\* 0\.75\); uniform "
+                     r"draws would give 10%", run.messages[by_name[failed[0]]]), run.messages[by_name[failed[0]]]
