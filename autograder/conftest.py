@@ -27,11 +27,11 @@ import gc
 import os
 import textwrap
 import traceback
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import pytest
 
-from autograder import limits, processes
+from autograder import causes, limits, processes, results
 from autograder.chapters import CHAPTERS, MVU_ITEMS, TITLES
 from autograder.seam import TARGETS, ExerciseImportError, graded_call, install_import_guard
 
@@ -112,6 +112,7 @@ class _Result:
     outcome: str = "passed"  # passed / failed / skipped
     why: str = ""
     kind: str = ""  # for a failure: stub / import / stopped / crashed / not run / other
+    uses: list = field(default_factory=list)  # the graded functions and classes it used (results.used)
 
 
 def _result(item, **fields) -> _Result:
@@ -179,9 +180,12 @@ def pytest_runtest_protocol(item, nextitem):
     if channel is not None:
         limit = item.stash[TIME_LIMIT] if item.config.stash[WATCHDOG] is not None else 0
         channel.send("start", nodeid=item.nodeid, limit=limit)
+    results.used()  # forget what the tests before this one used
     yield
+    grade = item.config.stash[GRADES].get(item.nodeid)
+    if grade is not None:
+        grade.uses = results.used()
     if channel is not None:
-        grade = item.config.stash[GRADES].get(item.nodeid)
         if grade is not None:
             channel.send("grade", nodeid=item.nodeid, grade=asdict(grade))
         channel.send("finish", nodeid=item.nodeid)
@@ -351,6 +355,8 @@ def _print_report(tr, results):
     from autograder.seam import target
 
     width = max(60, min(100, tr._tw.fullwidth)) - 1
+    file_of = {title: f"{target()}/{name}.py" for name, title in TITLES.items()}
+    causes.name_root_causes(results, file_of.get)
     lines: list[str] = []
     out = lines.append
     order = list(TITLES.values())

@@ -295,6 +295,7 @@ def stop_from_now_on(blame, message: str) -> None:
     stopped.__name__ = getattr(original, "__name__", attr)
     stopped.__qualname__ = getattr(original, "__qualname__", attr)
     stopped.__doc__ = getattr(original, "__doc__", None)
+    stopped.__module__ = getattr(original, "__module__", None)  # it stands for the learner's function
     raw = vars(owner).get(attr) if isinstance(owner, type) else None
     if isinstance(raw, staticmethod):
         stopped = staticmethod(stopped)

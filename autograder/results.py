@@ -9,6 +9,9 @@ with a line that names the mistake and the function, for every graded function a
 The promise is read from the function's own return annotation, which the exercise stubs carry
 (``def cosine_similarity(a, b) -> float``); a function without one is not checked.
 
+The module also notes which graded functions and classes a test used (:func:`used`), so that
+the score report can tell a failure of its own from one inherited (autograder/causes.py).
+
 >>> wrong_kind(None, "float")
 'returned None: did it print its answer instead of returning it?'
 >>> wrong_kind((n for n in [1, 2]), "list[int]")
@@ -52,6 +55,16 @@ def wrong_kind(value, annotation) -> str | None:
     return None
 
 
+_used: list[str] = []  # graded functions and classes read through a CheckedModule since used() was called
+
+
+def used() -> list[str]:
+    """The graded functions and classes that tests used since the last call (in first-use order)."""
+    names = list(_used)
+    _used.clear()
+    return names
+
+
 def _checked(function):
     """``function``, failing any call whose result is of the wrong kind (see :func:`wrong_kind`)."""
     promised = inspect.signature(function).return_annotation
@@ -83,6 +96,8 @@ class CheckedModule:
 
     def __getattr__(self, name: str):
         value = getattr(self._module, name)
+        if getattr(value, "__module__", None) == self._module.__name__ and callable(value) and name not in _used:
+            _used.append(name)  # a function or class of the graded file
         if (inspect.isfunction(value) and is_graded_file(value.__code__.co_filename)
                 and inspect.signature(value).return_annotation is not inspect.Signature.empty):
             return _checked(value)

@@ -422,3 +422,24 @@ def test_uniform_negatives_lose_the_noise_distribution_test(tmp_path):
     assert failed == ["test_train_skipgram_draws_negatives_from_the_noise_distribution"], run.output[-3000:]
     assert re.search(r"drawn as a negative \d+\.\d% of the time, expected \d+\.\d% \(counts \*\* 0\.75\); uniform "
                      r"draws would give 10%", run.messages[by_name[failed[0]]]), run.messages[by_name[failed[0]]]
+
+
+@containment
+def test_a_broken_building_block_is_named_in_the_lines_that_inherit_it(tmp_path):
+    """The learner review's case: an off-by-one in merge_pair also fails train_bpe, whose own line
+    and hint would send the learner to correct code. Its line now names merge_pair and drops the
+    hint; merge_pair's own line keeps its hint; a test that uses neither is untouched."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _edit(root / "exercises" / "tokenization.py",
+          "if i < n - 1 and word[i] == first", "if i < n - 2 and word[i] == first")
+    tok = "autograder/test_tokenization.py::"
+    run = run_grading(f"{tok}test_merge_pair_hand_worked", f"{tok}test_train_bpe_hand_worked",
+                      f"{tok}test_pretokenize_hand_worked", root=root, tmp_path=tmp_path)
+    lines = _fix_lines(run)
+    assert len(lines) == 2, "\n".join(lines)
+    own, inherited = lines
+    assert own.startswith("✗ merge one pair inside a word") and "fix that first" not in own, own
+    assert inherited.startswith("✗ train_bpe on a hand-worked text") and inherited.endswith(
+        "— but `merge_pair`, which this can build on, fails its own test: fix that first"), inherited
+    report = _report(run)
+    assert report.count("Hint:") == 1 and "Hint: left to right, non-overlapping" in report, report
