@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import textwrap
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -330,6 +331,9 @@ def pytest_sessionfinish(session, exitstatus):
         _print_report(reporter, list(grades.values()))
 
 
+_OWN_FUNCTION = re.compile(r", so `[^`]+` cannot be graded")  # seam._Unimportable names the function
+
+
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest,
                          break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
@@ -337,11 +341,13 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 def _groups(failed: list[_Result]) -> list[dict]:
     """One entry per cause: a stub, a broken import or a stopped function that many tests
-    reach is one entry; so are the failing cases of one parametrized test (its first case shown)."""
+    reach is one entry; so are the failing cases of one parametrized test (its first case shown).
+    A chapter's own file that cannot be imported is one entry, not one per function it holds."""
     groups: dict[tuple, dict] = {}
     for r in failed:
-        key = (r.concept, r.hint) if r.kind in ("other", "") else (r.why, r.hint)
-        g = groups.setdefault(key, {"why": r.why, "hint": r.hint, "kind": r.kind, "concepts": [],
+        why = _OWN_FUNCTION.sub("", r.why) if r.kind == "import" else r.why
+        key = (r.concept, r.hint) if r.kind in ("other", "") else (why, r.hint)
+        g = groups.setdefault(key, {"why": why, "hint": r.hint, "kind": r.kind, "concepts": [],
                                     "tests": 0, "points": 0, "whys": set()})
         g["tests"] += 1
         g["points"] += r.points
@@ -404,9 +410,10 @@ def _print_report(tr, results):
     out_of = sum(possible.values())
     if not any(r.outcome == "failed" for r in results):
         out("All graded tests passed.")
-    else:
-        lines.extend(_wrap("Start with the first ✗ line: each chapter builds on the ones before it. "
-                           "Tracebacks are above this report.", width, "", ""))
+    else:  # stubs, broken imports, stopped and crashed code print no traceback: their line says it all
+        traced = any(r.outcome == "failed" and r.kind in ("other", "") for r in results)
+        lines.extend(_wrap("Start with the first ✗ line: each chapter builds on the ones before it."
+                           + (" Tracebacks are above this report." if traced else ""), width, "", ""))
     tr.write_sep("=", f"SCORE REPORT — grading {target()}/", bold=True)
     for line in lines:
         tr.write_line(line)

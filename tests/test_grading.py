@@ -197,6 +197,10 @@ def test_a_broken_module_costs_only_its_chapter(tmp_path):
     assert all("exercises/tokenization.py could not be imported" in run.messages[c]
                and "SyntaxError" in run.messages[c] for c in failed)
     assert all(run.cases[c] in ("passed", "skipped") for c in static), run.output[-3000:]
+    lines = _fix_lines(run)  # one line for the one cause, with what it cost; no traceback is promised
+    assert len(lines) == 1 and lines[0].startswith("✗ exercises/tokenization.py could not be imported: SyntaxError"), \
+        "\n".join(lines)
+    assert f"— {len(tok)} tests, " in lines[0] and "Tracebacks are above" not in _report(run), _report(run)
 
 
 @containment
