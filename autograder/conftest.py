@@ -34,7 +34,7 @@ import pytest
 
 from autograder import causes, limits, processes, results
 from autograder.chapters import CHAPTERS, MVU_ITEMS, TITLES
-from autograder.seam import TARGETS, ExerciseImportError, graded_call, install_import_guard
+from autograder.seam import TARGETS, ExerciseImportError, graded_call, install_import_guard, target
 
 PER_TEST_SECONDS = float(os.environ.get("GRADE_TIMEOUT", 60))
 # The reference solutions grow the grading process by well under 1 GB in any one test
@@ -296,6 +296,9 @@ def _grade(item, call, report) -> None:
         else:
             result.why, hint = _why(call.excinfo)
             result.kind = _kind(call.excinfo.value)
+            where = graded_call(call.excinfo.tb) if result.kind == "stub" else None
+            if where and not where[1].startswith(f"{target()}/{_chapter(item)}.py"):
+                result.why += f" (in {where[1].partition(',')[0]})"  # a function of another chapter's file
             if hint is not None:
                 result.hint = hint
             _after_failure(item, call.excinfo, report, result.why)
@@ -358,8 +361,6 @@ def _groups(failed: list[_Result]) -> list[dict]:
 
 
 def _print_report(tr, results):
-    from autograder.seam import target
-
     width = max(60, min(100, tr._tw.fullwidth)) - 1
     file_of = {title: f"{target()}/{name}.py" for name, title in TITLES.items()}
     causes.name_root_causes(results, file_of.get)

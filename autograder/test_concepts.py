@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from autograder.feedback import fail
-from autograder.seam import chapter
+from autograder.seam import chapter, target
 from tokemb import assets, models
 
 UNANSWERED = "a question in exercises/concepts.py is not answered yet: replace its None with your answer"
@@ -218,7 +218,8 @@ def test_learner_cosine_differs_from_euclidean_on_raw_glove():
             what = "the bare dot product's pick: without dividing by both lengths, long vectors win"
         else:
             what = "neither cosine's, the dot product's nor Euclidean's pick"
-        fail(f"nearest to {word!r} by your cosine_similarity_matrix on raw GloVe vectors is "
+        fail(f"nearest to {word!r} by your cosine_similarity_matrix ({target()}/static_embeddings.py) on raw GloVe "
+             f"vectors is "
              f"{glove.index_to_key[got]!r} (length {norms[got]:.2f}) — {what}")
 
 

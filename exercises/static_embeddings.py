@@ -257,8 +257,9 @@ def train_skipgram(sentences, vocab_size, dim=50, window=2, negatives=5, epochs=
     the noise distribution (``negative_sampling_distribution``, power 0.75); then each epoch
     shuffle the pairs, and for each batch draw ``negatives`` noise words per pair and call
     ``sgns_step``. W_in starts uniform in ±0.5/dim, W_out at zero (as in word2vec); the
-    learning rate falls linearly from ``lr`` towards 0 over training. Deterministic for a
-    given ``seed``.
+    learning rate falls linearly from ``lr`` towards 0 over training, step by step, but never
+    below ``lr * 1e-4``. An epoch's loss is the mean over its pairs of ``sgns_step``'s loss
+    (each batch's mean weighted by its number of pairs). Deterministic for a given ``seed``.
 
     Example:
         >>> W, losses = train_skipgram([[0, 1, 2, 0, 1, 2]] * 20, vocab_size=3, dim=4, epochs=3)

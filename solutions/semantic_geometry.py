@@ -460,6 +460,8 @@ def evaluate_retrieval(query_vectors, query_labels, corpus_vectors, corpus_label
     Returns a dict: ``k``, ``n_queries``, ``precision_at_k``, ``recall_at_k`` and ``mrr``
     (means over the scored queries), ``query_indices`` (which queries were scored, positions
     in ``query_vectors``) and ``neighbors`` (for each scored query, its list of (index, score)).
+    When no query can be answered, ``n_queries`` is 0, the three means are 0.0 and both lists
+    are empty.
 
     Example:
         >>> corpus = [[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]]

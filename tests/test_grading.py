@@ -104,6 +104,12 @@ def test_untouched_stubs_fail_cleanly(stubs_run):
     assert fix_lines and all(any(f"is {w}" in line for w in untouched) for line in fix_lines), "\n".join(fix_lines)
     assert not any("Hint:" in line for line in _report(stubs_run).splitlines()), \
         "a stub's own message says what to do; a hint next to it repeats or contradicts it"
+    assert "Tracebacks are above" not in _report(stubs_run), "a stub prints no traceback"
+    # the concept questions grade cosine_similarity_matrix, which lives in another file: its line says which
+    if "Concept questions:" in _report(stubs_run):
+        concepts = " ".join(_report(stubs_run).split("Concept questions:")[1].split())
+        assert "cosine_similarity_matrix is not implemented yet" in concepts, concepts
+        assert "(in exercises/static_embeddings.py)" in concepts, concepts
 
 
 def test_score_report_is_last_in_book_order_and_fits_a_terminal(graded, stubs_run):
