@@ -18,10 +18,20 @@ the score report can tell a failure of its own from one inherited (autograder/ca
 'returned a generator where a list is due: build the list (or wrap it in list(...))'
 >>> wrong_kind([1, 2], "list[int]") is None, wrong_kind(None, "dict | None") is None
 (True, True)
+
+A call that changes one of the function's mutable default arguments (``def f(x, found=[])``
+then ``found.append(...)``) fails too: what it added is still there at the next call.
+
+>>> def read(lines, found=[]):
+...     found.extend(lines)
+...     return found
+>>> changed_defaults(read, lambda: read(["a"]))
+(['a'], ['found'])
 """
 from __future__ import annotations
 
 import collections.abc
+import copy
 import functools
 import inspect
 
@@ -65,15 +75,31 @@ def used() -> list[str]:
     return names
 
 
+_MUTABLE = (list, dict, set, bytearray)
+
+
+def changed_defaults(function, call):
+    """Run ``call()``; return (its result, the names of ``function``'s mutable defaults it changed)."""
+    defaults = {name: p.default for name, p in inspect.signature(function).parameters.items()
+                if isinstance(p.default, _MUTABLE)}
+    before = {name: copy.copy(value) for name, value in defaults.items()}
+    result = call()
+    return result, [name for name, value in defaults.items() if value != before[name]]
+
+
 def _checked(function):
-    """``function``, failing any call whose result is of the wrong kind (see :func:`wrong_kind`)."""
+    """``function``, failing any call whose result is of the wrong kind (see :func:`wrong_kind`) or that
+    changed one of its mutable defaults (see :func:`changed_defaults`)."""
     promised = inspect.signature(function).return_annotation
 
     @functools.wraps(function)
     def call(*args, **kwargs):
         __tracebackhide__ = True
-        result = function(*args, **kwargs)
+        result, changed = changed_defaults(function, lambda: function(*args, **kwargs))
         problem = wrong_kind(result, promised)
+        if changed:
+            problem = (f"changed its default argument `{changed[0]}`, so what one call puts there is still there "
+                       f"at the next: use `{changed[0]}=None` and make a new one inside the function")
         if problem:
             from autograder.feedback import fail  # feedback imports seam, which imports this lazily
 

@@ -453,3 +453,24 @@ def test_a_broken_building_block_is_named_in_the_lines_that_inherit_it(tmp_path)
         "— but `merge_pair`, which this can build on, fails its own test: fix that first"), inherited
     report = _report(run)
     assert report.count("Hint:") == 1 and "Hint: left to right, non-overlapping" in report, report
+
+
+@containment
+def test_a_mutable_default_argument_is_named(tmp_path):
+    """The learner review's case: read_analogy_questions(questions, found=[]) keeps every earlier
+    call's questions; its line used to show the duplicates under a parsing hint."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    path = root / "exercises" / "static_embeddings.py"
+    _edit(path, "def read_analogy_questions(questions) ->", "def read_analogy_questions(questions, found=[]) ->")
+    _edit(path, "        lines = list(questions)\n    out = []\n", "        lines = list(questions)\n    out = found\n")
+    static = "autograder/test_static_embeddings.py::"
+    run = run_grading(f"{static}test_read_analogy_questions", f"{static}test_cosine_hand_worked",
+                      root=root, tmp_path=tmp_path)
+    by_name = {case.split("::")[-1]: case for case in run.cases}
+    read = by_name["test_read_analogy_questions"]
+    assert run.cases[read] == "failed" and run.cases[by_name["test_cosine_hand_worked"]] == "passed", \
+        run.output[-3000:]
+    assert re.search(r"`read_analogy_questions` \(exercises/static_embeddings\.py, line \d+\) changed its default "
+                     r"argument `found`, so what one call puts there is still there at the next", run.messages[read]), \
+        run.messages[read]
+    assert "Hint:" not in _report(run), _report(run)
