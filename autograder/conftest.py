@@ -28,6 +28,7 @@ import os
 import re
 import textwrap
 import traceback
+import types
 from dataclasses import asdict, dataclass, field
 
 import pytest
@@ -268,12 +269,31 @@ def _why(excinfo) -> tuple[str, str | None]:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    if call.excinfo is not None:  # before pytest formats the traceback
+        call.excinfo = _with_line_numbers(call.excinfo)
     report = (yield).get_result()
     _grade(item, call, report)
     channel = item.config.stash.get(CHANNEL, None)
     if channel is not None:  # the parent shows it (its progress, tracebacks, JUnit XML)
         data = item.config.hook.pytest_report_to_serializable(config=item.config, report=report)
         channel.send("report", nodeid=item.nodeid, report=data)
+
+
+def _with_line_numbers(excinfo):
+    """``excinfo`` with a line number in every traceback entry. An exception raised from a signal
+    handler (the time limit) can leave an entry without one (Python 3.11), and pytest then fails
+    while formatting it (INTERNALERROR, tb_lineno None), which ends the whole chapter's run."""
+    entries, tb = [], excinfo.tb
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    if all(t.tb_lineno is not None for t in entries):
+        return excinfo
+    rebuilt = None
+    for t in reversed(entries):
+        line = t.tb_lineno if t.tb_lineno is not None else t.tb_frame.f_lineno or t.tb_frame.f_code.co_firstlineno
+        rebuilt = types.TracebackType(rebuilt, t.tb_frame, t.tb_lasti, line)
+    return pytest.ExceptionInfo.from_exception(excinfo.value.with_traceback(rebuilt))
 
 
 def _grade(item, call, report) -> None:

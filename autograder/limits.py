@@ -104,6 +104,8 @@ def _fingerprint(value):
 
 def _show(value) -> str:
     """A short display of a variable for the learner (``1``, ``(b'a', b'b')``, ``a list of 40 items``)."""
+    if isinstance(value, (str, bytes)):
+        value = value[:41]  # never the repr of a whole corpus: it outlasted a tick and ticks nested
     if isinstance(value, _SCALARS + (str, bytes)) or (isinstance(value, tuple) and len(value) <= 4):
         text = repr(value)
         return text if len(text) <= 40 else text[:37] + "..."
@@ -226,7 +228,7 @@ def _loop_verdict(samples: list[_Sample], limit: float, one_long_call: bool = Fa
     slow = (f"too slow: `{_name(outer)}` ({seam.relative(outer.f_code.co_filename)}) was still working "
             f"after {limit:g} s, the limit for this test")
     doc = getattr(_resolve(_owner(outer)), "__doc__", "") or ""
-    slow += (" — its docstring says how fast it needs to be (\"Speed\")" if "Speed" in doc else
+    slow += (f" — its docstring's advice (\"Speed\"): {_speed_advice(doc)}" if "Speed:" in doc else
              " — does a loop do far more work than needed?")
     window = [s for s in samples if s.when >= last.when - 0.4 * limit]
     if len(window) < 3:
@@ -251,6 +253,16 @@ def _loop_verdict(samples: list[_Sample], limit: float, one_long_call: bool = Fa
                (" — does a loop keep appending?" if grows else " — does each pass of the loop move on?"))
     inner = [f for f in reversed(last.frames) if _graded(f)]
     return ("loop", message, _blame(inner[inner.index(anchor):] if anchor in inner else inner))
+
+
+def _speed_advice(doc: str) -> str:
+    """The last sentence of a docstring's "Speed:" paragraph: what to do (the stubs end it so).
+
+    >>> _speed_advice("Sum.\\n\\n    Speed: big inputs, 60 s. Use one\\n    matrix product.\\n\\n    Example:")
+    'Use one matrix product.'
+    """
+    paragraph = " ".join(doc.split("Speed:", 1)[1].split("\n\n", 1)[0].split())
+    return paragraph.rstrip(".").rsplit(". ", 1)[-1] + "."
 
 
 def _memory_verdict(sample: _Sample | None, cap: int):
@@ -329,6 +341,7 @@ class Watchdog:
     def __init__(self, memory_bytes: int, tick: float = 0.1):
         self.memory_bytes, self.tick = memory_bytes, tick
         self._test: _Test | None = None
+        self._ticking = False  # inside _tick: a signal that arrives then is skipped, never nested
         self._previous = None
         self.enabled = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
 
@@ -358,6 +371,15 @@ class Watchdog:
 
     # main thread -------------------------------------------------------------
     def _handler(self, signum, frame):
+        if self._ticking:
+            return  # the next tick arrived while this one still samples (a slow, loaded machine): skip it
+        self._ticking = True
+        try:
+            self._tick(frame)
+        finally:
+            self._ticking = False
+
+    def _tick(self, frame):
         test = self._test
         if test is None:
             return

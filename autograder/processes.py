@@ -165,6 +165,7 @@ class _Child:
         self.config, self.items, self.record, self.lost, self.stopped = config, items, record, lost, stopped
         self.one_thread = one_thread
         self.pending = {item.nodeid: item for item in items}
+        self.graded: set[str] = set()  # the tests whose grade the child sent
         self.events: list[dict] = []
         self.replayed = 0
         self.current = None  # (nodeid, when the parent read its start, limit) of the test running now
@@ -257,8 +258,15 @@ class _Child:
                 item.ihook.pytest_runtest_logreport(report=report)
             elif kind == "grade":
                 self.record(item, event["grade"])
+                self.graded.add(item.nodeid)
             elif kind == "finish":
-                item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+                if item.nodeid in self.graded:
+                    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+                else:  # pytest failed inside its own hooks (an INTERNALERROR in the child's output)
+                    seconds = time.monotonic() - self.running[1] if self.running is not None else 0.0
+                    self._fail(item, "not graded: the grader failed while reporting this test (an internal "
+                                     "error of pytest; please report it with the output above)", "crashed", seconds,
+                               started=True)
                 del self.pending[item.nodeid]
                 self.running = None
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import random
+import string
 from pathlib import Path
 
 import pytest
@@ -221,15 +223,20 @@ def test_train_bpe_matches_reference_on_lee():
         fail(problem, hint)
 
 
+def _fixture_merges() -> list[tuple[bytes, bytes]]:
+    """CS336's 243 merges on corpus.en, written with GPT-2's bytes-to-unicode mapping, as bytes."""
+    decode = {c: b for b, c in assets.gpt2_bytes_to_unicode().items()}
+    lines = (FIXTURES / "train-bpe-reference-merges.txt").read_text(encoding="utf-8").splitlines()
+    return [tuple(bytes(decode[ch] for ch in part) for part in line.split(" ")) for line in lines if line]
+
+
 @pytest.mark.graded(points=3, mvu="tokenize", concept="merges equal a published reference (corpus.en)",
                     hint="vocab_size 500 with <|endoftext|>: 243 merges; specials are cut out before counting")
 def test_train_bpe_matches_fixture():
     """243 merges on corpus.en (vocab_size 500, special token <|endoftext|>) equal the fixture's
     train-bpe-reference-merges.txt, whose tokens are written with GPT-2's bytes-to-unicode mapping."""
     text = _fixture_text("corpus.en")
-    decode = {c: b for b, c in assets.gpt2_bytes_to_unicode().items()}
-    lines = (FIXTURES / "train-bpe-reference-merges.txt").read_text(encoding="utf-8").splitlines()
-    expected = [tuple(bytes(decode[ch] for ch in part) for part in line.split(" ")) for line in lines if line]
+    expected = _fixture_merges()
     vocab, merges = _tok().train_bpe(text, 500, special_tokens=[EOT])
     problem, hint = _first_merge_difference([tuple(m) for m in merges], expected, text, (EOT,))
     if problem is not None:
@@ -748,3 +755,42 @@ def test_saved_files_give_hf_tokenizers_ids(tmp_path):
             fail(f"{name}: token #{i} is id {got[i]} ({vocab.get(got[i])!r}), Hugging Face tokenizers gives "
                  f"{expected[i]} ({vocab.get(expected[i])!r}) with the same vocabulary and merges")
         assert len(got) == len(expected), f"{name}: {len(got)} ids, Hugging Face tokenizers gives {len(expected)}"
+
+
+# --------------------------------------------------------------------------- speed, as the docstrings state it
+# Last in the chapter: a function stopped by its time limit fails every later test that reaches it,
+# and the tests above have graded what it computes.
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="train_bpe counts over distinct pre-tokens (speed)",
+                    hint="count pairs over the table of distinct pre-tokens and their counts, not every occurrence")
+def test_train_bpe_is_fast_on_a_repeated_text():
+    """corpus.en twenty times over, the copies joined by <|endoftext|> (2.7 million characters).
+    Every pair count is twenty times one copy's, so the merges are the published reference's.
+    Counting over the distinct pre-tokens costs about what one copy costs (the reference: under a
+    second); counting over every occurrence twenty times that (measured: 19 s for one copy)."""
+    text = EOT.join([_fixture_text("corpus.en")] * 20)
+    _, merges = _tok().train_bpe(text, 500, special_tokens=[EOT])
+    problem, hint = _first_merge_difference([tuple(m) for m in merges], _fixture_merges(), text, (EOT,))
+    if problem is not None:
+        fail(problem, hint)
+
+
+def _made_up_words(n: int, seed: int = 2024) -> list[str]:
+    """``n`` different lowercase words of 5 to 10 letters, the same on every run."""
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < n:
+        words["".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 10)))] = None
+    return list(words)
+
+
+@pytest.mark.graded(points=2, mvu="tokenize", concept="encode looks up each pair's rank (speed)",
+                    hint="make a dict from pair to rank once; in a pre-token, merge the pair of lowest rank")
+def test_encode_is_fast_on_many_different_words():
+    """40,000 different made-up words: every pre-token is new, so no cache helps. Looking up the
+    rank of each adjacent pair encodes them in about a second (the reference: under one); going
+    through GPT-2's 50,000 merges for each pre-token takes milliseconds per word, minutes in all."""
+    text = " ".join(_made_up_words(40_000))
+    enc = assets.tiktoken_encoding("gpt2")
+    got = _ids(_gpt2_tokenizer().encode(text), "encode of 40,000 made-up words")
+    _compare_ids(got, enc.encode_ordinary(text), text, enc, "40,000 made-up words")

@@ -474,3 +474,67 @@ def test_a_mutable_default_argument_is_named(tmp_path):
                      r"argument `found`, so what one call puts there is still there at the next", run.messages[read]), \
         run.messages[read]
     assert "Hint:" not in _report(run), _report(run)
+
+
+_SLOW_BPE = '''
+_given = train_bpe  # the learner writes the body under the stub's docstring
+
+
+def train_bpe(text, vocab_size, special_tokens=()):  # counts every occurrence (learner review M5)
+    specials = list(special_tokens)
+    seqs = [tuple(bytes([b]) for b in p.encode("utf-8")) for p in pretokenize(text, specials) if p not in specials]
+    vocab = {i: bytes([i]) for i in range(256)} | {256 + i: s.encode("utf-8") for i, s in enumerate(specials)}
+    merges = []
+    while len(vocab) < vocab_size:
+        counts = {}
+        for s in seqs:
+            for pair in zip(s, s[1:]):
+                counts[pair] = counts.get(pair, 0) + 1
+        if not counts:
+            break
+        pair = max(counts, key=lambda p: (counts[p], p))
+        merges.append(pair)
+        vocab[len(vocab)] = pair[0] + pair[1]
+        seqs = [merge_pair(s, pair) for s in seqs]
+    return vocab, merges
+
+
+train_bpe.__doc__ = _given.__doc__
+
+
+def _every_merge(self, piece):  # goes through the whole list of merges for every pre-token (M4)
+    symbols = tuple(bytes([b]) for b in piece.encode("utf-8"))
+    pairs = set(zip(symbols, symbols[1:]))
+    for pair in self.merges:
+        if len(symbols) < 2:
+            break
+        if pair in pairs:
+            symbols = merge_pair(symbols, pair)
+            pairs = set(zip(symbols, symbols[1:]))
+    return [self._id_of[s] for s in symbols]
+
+
+BPETokenizer._encode_piece = _every_merge
+'''
+
+
+@containment
+def test_what_a_docstring_says_about_speed_is_graded(tmp_path):
+    """The learner review's M4 and M5 got full marks: an encode that goes through all of GPT-2's
+    merges for every pre-token, and a train_bpe that counts every occurrence. The speed tests
+    (here with a 15-s limit instead of 60 s; the reference needs about a second for each) stop
+    both, and the line quotes the docstring's advice."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    path = root / "exercises" / "tokenization.py"
+    path.write_text(path.read_text() + _SLOW_BPE)
+    tok = "autograder/test_tokenization.py::"
+    run = run_grading(f"{tok}test_train_bpe_hand_worked", f"{tok}test_train_bpe_is_fast_on_a_repeated_text",
+                      f"{tok}test_encode_is_fast_on_many_different_words", f"{tok}test_encode_hand_worked",
+                      root=root, env={"GRADE_TIMEOUT": "15"}, tmp_path=tmp_path)
+    by_name = {case.split("::")[-1]: case for case in run.cases}
+    assert run.cases[by_name["test_train_bpe_hand_worked"]] == "passed", run.output[-3000:]  # correct, only slow
+    lines = _fix_lines(run)
+    assert len(lines) == 2, "\n".join(lines)
+    train, encode = lines
+    assert "too slow: `train_bpe`" in train and "Count pairs over the table of distinct pre-tokens" in train, train
+    assert "too slow: `BPETokenizer.encode`" in encode and "Look up the rank of each adjacent pair" in encode, encode
