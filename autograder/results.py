@@ -25,7 +25,7 @@ then ``found.append(...)``) fails too: what it added is still there at the next 
 >>> def read(lines, found=[]):
 ...     found.extend(lines)
 ...     return found
->>> changed_defaults(read, lambda: read(["a"]))
+>>> changed_defaults(mutable_defaults(read), lambda: read(["a"]))
 (['a'], ['found'])
 """
 from __future__ import annotations
@@ -78,24 +78,33 @@ def used() -> list[str]:
 _MUTABLE = (list, dict, set, bytearray)
 
 
-def changed_defaults(function, call):
-    """Run ``call()``; return (its result, the names of ``function``'s mutable defaults it changed)."""
-    defaults = {name: p.default for name, p in inspect.signature(function).parameters.items()
-                if isinstance(p.default, _MUTABLE)}
+def mutable_defaults(function) -> dict:
+    """``function``'s default arguments that a call could change in place, by parameter name."""
+    return {name: p.default for name, p in inspect.signature(function).parameters.items()
+            if isinstance(p.default, _MUTABLE)}
+
+
+def changed_defaults(defaults: dict, call):
+    """Run ``call()``; return (its result, the names of the ``defaults`` it changed)."""
     before = {name: copy.copy(value) for name, value in defaults.items()}
     result = call()
     return result, [name for name, value in defaults.items() if value != before[name]]
 
 
+@functools.cache  # one wrapper per function: its signature is read once, not at every call
 def _checked(function):
     """``function``, failing any call whose result is of the wrong kind (see :func:`wrong_kind`) or that
-    changed one of its mutable defaults (see :func:`changed_defaults`)."""
-    promised = inspect.signature(function).return_annotation
+    changed one of its mutable defaults (see :func:`changed_defaults`); ``function`` itself when it
+    has no return annotation (nothing to check it against)."""
+    signature = inspect.signature(function)
+    promised, defaults = signature.return_annotation, mutable_defaults(function)
+    if promised is inspect.Signature.empty:
+        return function
 
     @functools.wraps(function)
     def call(*args, **kwargs):
         __tracebackhide__ = True
-        result, changed = changed_defaults(function, lambda: function(*args, **kwargs))
+        result, changed = changed_defaults(defaults, lambda: function(*args, **kwargs))
         problem = wrong_kind(result, promised)
         if changed:
             problem = (f"changed its default argument `{changed[0]}`, so what one call puts there is still there "
@@ -124,8 +133,7 @@ class CheckedModule:
         value = getattr(self._module, name)
         if getattr(value, "__module__", None) == self._module.__name__ and callable(value) and name not in _used:
             _used.append(name)  # a function or class of the graded file
-        if (inspect.isfunction(value) and is_graded_file(value.__code__.co_filename)
-                and inspect.signature(value).return_annotation is not inspect.Signature.empty):
+        if inspect.isfunction(value) and is_graded_file(value.__code__.co_filename):
             return _checked(value)
         return value
 
