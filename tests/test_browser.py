@@ -68,7 +68,9 @@ def test_internal_links_and_anchors_resolve(site):
                 broken.append(f"{page}: {href} (no file)")
                 continue
             if parts.fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, _parse(target)).ids
+                if target not in cache:  # (setdefault would parse the target again for every link)
+                    cache[target] = _parse(target)
+                ids = cache[target].ids
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{page}: {href} (no anchor)")
     assert not broken, "broken internal links:\n" + "\n".join(broken)
