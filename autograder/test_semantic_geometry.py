@@ -198,6 +198,8 @@ def test_neighbors_bad_input():
                     hint="on real MiniLM vectors your top 5 must equal sentence-transformers' semantic_search",
                     timeout=120)
 def test_neighbors_match_semantic_search():
+    unit = np.eye(3, dtype=np.float32)
+    _sg().nearest_neighbors(unit[0], unit, k=1)  # a stub fails here, before MiniLM is loaded and run
     from sentence_transformers import util
 
     vectors = _reference_vectors()
@@ -306,8 +308,6 @@ def test_embed_contract(tmp_path, monkeypatch):
                     hint="save under tokemb.assets.cache_dir('embeddings') with a key from the model and every text; "
                          "reuse it")
 def test_embed_cache(tmp_path, monkeypatch):
-    from sentence_transformers import SentenceTransformer
-
     from autograder.seam import ROOT, target
 
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path / "cache"))
@@ -320,6 +320,7 @@ def test_embed_cache(tmp_path, monkeypatch):
     after = {p: p.stat().st_mtime for p in graded_folder.rglob("*") if "__pycache__" not in p.parts}
     changed = sorted(str(p.relative_to(ROOT)) for p in after if before.get(p) != after[p])
     assert not changed, f"embed wrote inside {target()}/ ({changed[0]}): use tokemb.assets.cache_dir('embeddings')"
+    from sentence_transformers import SentenceTransformer  # (imported after your first call: a stub fails at once)
 
     def no_model(*args, **kwargs):
         fail("the second call with the same texts ran the model again instead of reading the cache")
