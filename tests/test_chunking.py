@@ -13,10 +13,18 @@ def count_pieces():
     return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
 
 
+def _longest(n: int):
+    return sorted(assets.drug_reviews(), key=lambda r: len(r.text), reverse=True)[:n]
+
+
+# The quick tier chunks the 60 longest reviews (the ones with the most sentences to pack and to
+# split); the full suite every review.
+@pytest.mark.parametrize("reviews", [pytest.param(assets.drug_reviews, id="every-review", marks=pytest.mark.slow),
+                                     pytest.param(lambda: _longest(60), id="longest-60")])
 @pytest.mark.parametrize("max_tokens", [32, 128])
-def test_every_review_chunks_within_the_limit_keeping_every_word_in_order(count_pieces, max_tokens):
+def test_every_review_chunks_within_the_limit_keeping_every_word_in_order(count_pieces, max_tokens, reviews):
     split_sentences = 0
-    for review in assets.drug_reviews():
+    for review in reviews():
         chunks = chunk_text(review.text, count_pieces, max_tokens)
         assert all(count_pieces(c) <= max_tokens for c in chunks), review.text[:80]
         assert " ".join(chunks).split() == review.text.split(), review.text[:80]
