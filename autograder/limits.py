@@ -35,6 +35,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from autograder import seam
+from autograder.loops import loop_names
 
 GB = 1024 ** 3
 
@@ -122,10 +123,17 @@ def _size(value) -> int | None:
         return None
 
 
-def _telling(shown: dict, values: dict, skip=()) -> list[str]:
-    """Up to three variables to show, numbers first (a loop counter says the most)."""
+def _telling(shown: dict, values: dict, skip=(), loop=()) -> list[str]:
+    """Up to three variables to show: those the stuck loop uses first (in the order it uses
+    them), numbers first among them (a loop counter says the most), then the others.
+
+    >>> _telling({"word": "'hug'", "i": "1", "out": "[]"}, {"i": 1}, loop=["out", "i"])
+    ['`i` = 1', '`out` = []', "`word` = 'hug'"]
+    """
+    position = {name: n for n, name in enumerate(loop)}
     order = sorted((k for k in shown if k not in skip),
-                   key=lambda k: (not isinstance(values.get(k), (int, float)), k.startswith("_")))
+                   key=lambda k: (k not in position, not isinstance(values.get(k), (int, float)),
+                                  position.get(k, 0), k.startswith("_")))
     return [f"`{k}` = {shown[k]}" for k in order[:3]]
 
 
@@ -245,7 +253,8 @@ def _loop_verdict(samples: list[_Sample], limit: float, one_long_call: bool = Fa
     first, final = window[0].sizes.get(id(anchor), {}), window[-1].sizes.get(id(anchor), {})
     growing = [k for k in final if k in first and final[k] > first[k]]
     stuck = ", ".join(_telling(window[-1].shown.get(id(anchor), {}), window[-1].kinds.get(id(anchor), {}),
-                               skip=growing))
+                               skip=growing, loop=loop_names(anchor.f_code.co_filename,
+                                                             anchor.f_code.co_firstlineno, anchor.f_lineno)))
     grows = ", ".join(f"`{k}` keeps growing ({final[k]:,} items)" for k in growing[:2])
     message = (f"`{_name(anchor)}` ({_where(anchor)}) runs a loop that never ends: for the last "
                f"{window[-1].when - window[0].when:.0f} s of the {limit:g}-s limit its variables stayed "

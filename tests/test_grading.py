@@ -538,3 +538,65 @@ def test_what_a_docstring_says_about_speed_is_graded(tmp_path):
     train, encode = lines
     assert "too slow: `train_bpe`" in train and "Count pairs over the table of distinct pre-tokens" in train, train
     assert "too slow: `BPETokenizer.encode`" in encode and "Look up the rank of each adjacent pair" in encode, encode
+
+
+#: The rest of the learner review's mistakes (M1, M4, M5, M9, M10 and M11 have tests above):
+#: (the review's id, the file, the code as the solution has it, the mistake, the tests graded
+#: (-k), the words every line of the mistake must hold, how many lines; $GRADE_TIMEOUT).
+#: One control test that does not reach the mistaken function must still pass in each run.
+MISTAKES = [
+    ("M2-best-pair-tie-goes-to-the-smallest", "tokenization.py",
+     "    return max(pair for pair, count in pair_counts.items() if count == top)",
+     "    return min(pair for pair, count in pair_counts.items() if count == top)",
+     "best_pair or train_bpe_hand_worked or pretokenize_hand_worked", None,
+     [("tie rule: greatest pair among equal counts", "best_pair("),
+      ("train_bpe on a hand-worked text", "`best_pair`, which this can build on, fails its own test")]),
+    ("M3-train-bpe-one-merge-too-many", "tokenization.py",
+     "    while len(vocab) < vocab_size and pair_counts:", "    while len(vocab) <= vocab_size and pair_counts:",
+     "train_bpe_hand_worked or train_bpe_vocab_layout or pretokenize_hand_worked", None,
+     [("train_bpe on a hand-worked text", "merges instead of"), ("vocab has 279 entries, expected 278",)]),
+    ("M6-a-merge-result-thrown-away", "tokenization.py",
+     "        symbols = merge_pair(symbols, pair)\n        steps.append(symbols)",
+     "        merge_pair(symbols, pair)\n        steps.append(symbols)",
+     "explain_split_hand_worked or explain_split_lowest_rank_first or pretokenize_hand_worked", "4",
+     [("`explain_split` (exercises/tokenization.py, line", "runs a loop that never ends", "`symbols` = ",
+       "`steps` keeps growing", "does a loop keep appending?")]),
+    ("M7-cosine-matrix-scales-only-A", "static_embeddings.py",
+     "    return (A @ B.T) / np.outer(norms_a, norms_b)", "    return (A @ B.T) / norms_a[:, None]",
+     "cosine_matrix or read_analogy_questions", None,
+     [("all pairwise cosines in one matrix", "got [[", "expected [[")]),
+    ("M8-analogy-keeps-the-input-words", "static_embeddings.py",
+     "    banned = set(ids_pos + ids_neg) if exclude_inputs else set()", "    banned = set()",
+     "analogy_excludes_inputs or analogy_3cosadd_hand_worked or cosine_similarity", None,
+     [("analogy leaves out the input words", "input word", "is among the answers")]),
+    ("M12-mean-pool-ignores-the-mask", "contextual_embeddings.py",
+     "    pooled = (E * M[:, :, None]).sum(axis=1) / counts[:, None]", "    pooled = E.mean(axis=1)",
+     "mean_pool_hand_worked or sense_cosines_hand_worked", None,
+     [("mean pooling by hand", "includes the padded position: the attention mask was ignored")]),
+    ("M13-neighbours-by-euclidean-distance", "semantic_geometry.py",
+     "    scores = cosine_similarity_matrix(query[None, :], corpus)[0]",
+     "    scores = -np.linalg.norm(corpus - query, axis=1)",
+     "neighbors_hand_worked or precision_at_k", None,
+     [("nearest neighbours by cosine", "that is the ranking by Euclidean distance")]),
+    ("M14-neighbours-ignore-exclude", "semantic_geometry.py",
+     "    for i in excluded:\n        if 0 <= i < len(candidates):\n            candidates[i] = -np.inf\n", "",
+     "neighbors_exclude or precision_at_k", None,
+     [("nearest neighbours: exclude", "that is the ranking by the query not excluded")]),
+]
+
+
+@containment
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_each_mistake_of_the_learner_review_gets_a_line_naming_its_cause(tmp_path, mistake):
+    _, name, old, new, selection, timeout, expected = mistake
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    _edit(root / "exercises" / name, old, new)
+    chapter = "autograder/test_" + name
+    run = run_grading(chapter, "-k", selection, root=root, tmp_path=tmp_path,
+                      env={"GRADE_TIMEOUT": timeout} if timeout else None)
+    lines = _fix_lines(run)
+    assert len(lines) == len(expected), "\n".join(lines) or run.output[-3000:]
+    for line, words in zip(lines, expected):
+        assert all(w in line for w in words), f"{line}\nshould hold: {words}"
+    assert any(result == "passed" for result in run.cases.values()), "a test that does not reach it passes"
+    assert "Total:" in run.output.splitlines()[-1], run.output[-3000:]
