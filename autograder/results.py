@@ -19,6 +19,18 @@ the score report can tell a failure of its own from one inherited (autograder/ca
 >>> wrong_kind([1, 2], "list[int]") is None, wrong_kind(None, "dict | None") is None
 (True, True)
 
+A result whose kind is not the promised one at all (a list where a numpy array is due, an
+array or a list where one number is due) is named too; its shape and dtype, which the
+signature does not carry, are checked by the tests that know them.
+
+>>> import numpy as np
+>>> wrong_kind([[1.0, 0.0]], "np.ndarray")
+'returned a list where a numpy array is due: build the array (np.asarray(...), with the dtype the docstring gives)'
+>>> wrong_kind(np.array([0.5]), "float")
+'returned a numpy array of shape (1,) where one number (a float) is due: take the number out of the array'
+>>> wrong_kind(np.float32(0.5), "float") is None, wrong_kind(np.array(0.5), "float") is None
+(True, True)
+
 A call that changes one of the function's mutable default arguments (``def f(x, found=[])``
 then ``found.append(...)``) fails too: what it added is still there at the next call.
 
@@ -34,6 +46,7 @@ import collections.abc
 import copy
 import functools
 import inspect
+import numbers
 
 from autograder.seam import is_graded_file, place
 
@@ -62,6 +75,14 @@ def wrong_kind(value, annotation) -> str | None:
         noun, build = _CONTAINERS[head]
         kind = "a generator" if inspect.isgenerator(value) else f"an iterator ({type(value).__name__})"
         return f"returned {kind} where a {noun} is due: build the {noun} (or wrap it in {build}(...))"
+    if _CONTAINERS.get(head, ("",))[0] == "numpy array" and isinstance(value, (list, tuple)):
+        return (f"returned a {type(value).__name__} where a numpy array is due: build the array "
+                "(np.asarray(...), with the dtype the docstring gives)")
+    if promised == "float" and not isinstance(value, numbers.Real) and getattr(value, "shape", None) != ():
+        shape = getattr(value, "shape", None)
+        what = f"a numpy array of shape {shape}" if shape is not None else f"a {type(value).__name__}"
+        return f"returned {what} where one number (a float) is due: take the number out of the " + (
+            "array" if shape is not None else type(value).__name__)
     return None
 
 

@@ -392,18 +392,22 @@ def test_a_call_that_keeps_allocating_is_ended_by_the_memory_cap(tmp_path):
 
 @containment
 def test_a_result_of_the_wrong_kind_gets_its_own_line(tmp_path):
-    """A function that prints its answer instead of returning it, and one that returns a generator
-    where a list is due, each get a line that names the mistake (autograder/results.py), not a
-    comparison that reads "got nan"; the tests that do not reach them pass."""
+    """A function that prints its answer instead of returning it, one that returns a generator
+    where a list is due and one that returns an array where one number is due each get a line
+    that names the mistake (autograder/results.py), not a comparison that reads "got nan"; the
+    tests that do not reach them pass."""
     root = _copy_project(tmp_path, exercises_from="solutions")
     _edit(root / "exercises" / "static_embeddings.py",
           "    return weights / weights.sum()", "    print(weights / weights.sum())")
+    _edit(root / "exercises" / "static_embeddings.py",
+          "    return float(a @ b / (norm_a * norm_b))", "    return np.array([a @ b / (norm_a * norm_b)])")
     _edit(root / "exercises" / "tokenization.py", "    return _split(text, _special_splitter(special_tokens))",
           "    return (piece for piece in _split(text, _special_splitter(special_tokens)))")
     static = "autograder/test_static_embeddings.py::"
     tok = "autograder/test_tokenization.py::"
     run = run_grading(f"{static}test_negative_sampling_distribution", f"{static}test_cosine_hand_worked",
-                      f"{tok}test_pretokenize_hand_worked", root=root, tmp_path=tmp_path)
+                      f"{static}test_read_analogy_questions", f"{tok}test_pretokenize_hand_worked",
+                      root=root, tmp_path=tmp_path)
     by_name = {case.split("::")[-1]: case for case in run.cases}
     printed = by_name["test_negative_sampling_distribution"]
     generator = by_name["test_pretokenize_hand_worked"]
@@ -412,7 +416,10 @@ def test_a_result_of_the_wrong_kind_gets_its_own_line(tmp_path):
                     r"did it print its answer instead of returning it\?", run.messages[printed]), run.messages[printed]
     assert re.search(r"`pretokenize` \(exercises/tokenization\.py, line \d+\) returned a generator where a list is "
                     r"due", run.messages[generator]), run.messages[generator]
-    assert run.cases[by_name["test_cosine_hand_worked"]] == "passed", run.output[-3000:]
+    assert re.search(r"`cosine_similarity` \(exercises/static_embeddings\.py, line \d+\) returned a numpy array "
+                     r"of shape \(1,\) where one number \(a float\) is due",
+                     run.messages[by_name["test_cosine_hand_worked"]]), run.messages[by_name["test_cosine_hand_worked"]]
+    assert run.cases[by_name["test_read_analogy_questions"]] == "passed", run.output[-3000:]
     report = _report(run)
     assert any("returned None: did it print its answer" in line for line in _fix_lines(run)), report
     assert "got nan" not in report and "faulty __repr__" not in run.output, report
