@@ -12,6 +12,8 @@
   docstring does not ask for float64.
 - :func:`int_list` turns a list, tuple or numpy array of integers into a list of Python ints,
   or says what it got instead.
+- :func:`array_result` checks an array result's kind, shape and dtype, in that order and
+  before any value is compared, with one wording for every graded function.
 """
 from __future__ import annotations
 
@@ -92,6 +94,31 @@ def describe(value) -> str:
     module = type(value).__module__
     prefix = "" if module == "builtins" else f"{module.split('.')[0]}."
     return f"a {prefix}{type(value).__name__}"
+
+
+def array_result(got, call: str, shape: tuple, dtype=None, why: str = "") -> np.ndarray:
+    """``got``, the result of ``call``, if it is a numpy array of ``shape`` (None in it: any
+    length) and ``dtype``; else the failure that names what differs first: kind, shape, dtype.
+
+    >>> array_result(np.zeros((2, 3), np.float32), "f(x)", (2, None), np.float32).shape
+    (2, 3)
+    >>> for got, shape in (([1.0, 2.0], (2,)), (np.zeros((3, 2)), (2, None)), (np.zeros(2), (2,))):
+    ...     try:
+    ...         array_result(got, "f(x)", shape, np.float32, why="one row per row of A")
+    ...     except AssertionError as err:
+    ...         print(err)
+    f(x) must return a numpy array, got a list of 2 items of float
+    f(x) returned shape (3, 2), expected (2, any): one row per row of A
+    f(x) returned dtype float64, expected float32
+    """
+    if not isinstance(got, np.ndarray):
+        fail(f"{call} must return a numpy array, got {describe(got)}")
+    if len(got.shape) != len(shape) or any(n is not None and n != g for g, n in zip(got.shape, shape)):
+        wanted = "(" + ", ".join("any" if n is None else str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+        fail(f"{call} returned shape {got.shape}, expected {wanted}" + (f": {why}" if why else ""))
+    if dtype is not None and got.dtype != np.dtype(dtype):
+        fail(f"{call} returned dtype {got.dtype}, expected {np.dtype(dtype).name}")
+    return got
 
 
 def tolerance_for(value, float64_tol: float, float32_tol: float = 1e-6) -> float:

@@ -15,7 +15,7 @@ import functools
 import numpy as np
 import pytest
 
-from autograder.feedback import describe, fail, numbers, raises, tolerance_for
+from autograder.feedback import array_result, describe, fail, numbers, raises, tolerance_for
 from autograder.seam import chapter
 from tokemb import assets
 
@@ -111,11 +111,7 @@ def test_token_vectors_shape_and_tokens():
         assert isinstance(tokens, list) and all(isinstance(t, str) for t in tokens), \
             f"token_vectors({text!r}) must return the tokens as a list of str, got {type(tokens).__name__}"
         assert tokens == expected, f"token_vectors({text!r}) tokens differ: expected {expected}, got {tokens}"
-        assert isinstance(X, np.ndarray), \
-            f"token_vectors({text!r}) vectors must be a numpy array, got {type(X).__name__}"
-        assert X.shape == (len(expected), 384), \
-            f"token_vectors({text!r}) has shape {X.shape}, expected {(len(expected), 384)} (one row per token)"
-        assert X.dtype == np.float32, f"token_vectors({text!r}) has dtype {X.dtype}, expected float32"
+        array_result(X, f"token_vectors({text!r})", (len(expected), 384), np.float32, why="one row per token")
 
 
 @pytest.mark.graded(points=3, mvu="static-vs-contextual", concept="token vectors come from the last layer",
@@ -166,15 +162,11 @@ def test_word_vector_of_a_multi_piece_word():
         ("A token, then tokenization.", "tokenization", 4),
     ]
     for text, word, nth in cases:
-        got = _ce().word_vector(text, word)
+        got = array_result(_ce().word_vector(text, word), f"word_vector({text!r}, {word!r})", (384,), np.float32)
         tokens, _, layers = _reference(text)
         rows = _word_rows(text, nth)
         assert len(rows) >= 2, f"test set-up: {word!r} should be several pieces, got {[tokens[i] for i in rows]}"
         expected = layers[-1][rows].mean(axis=0)
-        assert isinstance(got, np.ndarray) and got.shape == (384,), (
-            f"word_vector({text!r}, {word!r}) must be a numpy array of shape (384,), "
-            f"got {getattr(got, 'shape', type(got))}")
-        assert got.dtype == np.float32, f"word_vector returned dtype {got.dtype}, expected float32"
         diff = float(np.abs(got - expected).max())
         if diff > 1e-5:
             first = float(np.abs(got - layers[-1][rows[0]]).max())
@@ -215,10 +207,7 @@ def test_mean_pool_hand_worked():
     E = np.array([[[1.0, 2.0], [3.0, 4.0], [100.0, -100.0]],
                   [[2.0, 0.0], [0.0, 2.0], [4.0, 4.0]]])
     mask = np.array([[1, 1, 0], [1, 1, 1]])
-    got = _ce().mean_pool(E, mask)
-    assert isinstance(got, np.ndarray), f"mean_pool must return a numpy array, got {type(got).__name__}"
-    assert got.shape == (2, 2), f"mean_pool of a (2, 3, 2) batch returned shape {got.shape}, expected (2, 2)"
-    assert got.dtype == np.float32, f"mean_pool returned dtype {got.dtype}, expected float32"
+    got = array_result(_ce().mean_pool(E, mask), "mean_pool of a (2, 3, 2) batch", (2, 2), np.float32)
     expected = np.array([[2.0, 3.0], [2.0, 2.0]])
     if np.allclose(got[0], [104 / 3, -94 / 3]):
         fail("mean_pool row 0 includes the padded position: the attention mask was ignored")
@@ -243,11 +232,8 @@ def test_mean_pool_matches_sentence_transformers():
     assert any(type(m).__name__ == "Normalize" for m in model), "test set-up: expected a Normalize module"
 
     for kind, args in (("torch tensors", (hidden, mask)), ("numpy arrays", (hidden.numpy(), mask.numpy()))):
-        got = _ce().mean_pool(*args)
-        assert isinstance(got, np.ndarray), f"mean_pool of {kind} must return a numpy array, got {type(got).__name__}"
-        assert got.shape == (len(POOL_SENTENCES), 384), (
-            f"mean_pool of a batch of {len(POOL_SENTENCES)} returned shape {got.shape}, "
-            f"expected {(len(POOL_SENTENCES), 384)}")
+        got = array_result(_ce().mean_pool(*args), f"mean_pool of a batch of {len(POOL_SENTENCES)} as {kind}",
+                           (len(POOL_SENTENCES), 384))
         diff = np.abs(got.astype(np.float64) - pooled_ref).max(axis=1)
         if diff.max() > 1e-5:
             b = int(np.argmax(diff))

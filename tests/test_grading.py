@@ -589,6 +589,10 @@ MISTAKES = [
      "    for i in excluded:\n        if 0 <= i < len(candidates):\n            candidates[i] = -np.inf\n", "",
      "neighbors_exclude or precision_at_k", None,
      [("nearest neighbours: exclude", "that is the ranking by the query not excluded")]),
+    # not in the review: a result of the right kind and shape but not the documented dtype
+    ("mean-pool-left-in-float64", "contextual_embeddings.py", "    pooled = pooled.astype(np.float32)\n", "",
+     "mean_pool_hand_worked or sense_cosines_hand_worked", None,
+     [("mean pooling by hand", "mean_pool of a (2, 3, 2) batch returned dtype float64, expected float32")]),
 ]
 
 
