@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from support import ROOT, toc_pages
 
+from autograder.chapters import ARTICLES  # the four articles, each with figures
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -202,7 +204,7 @@ VISIBLE_TEXT = """() => {
     return texts;
 }"""
 
-FIGURES = """() => [...document.querySelectorAll('.cell_output > img')].map(
+FIGURES = """() => [...document.querySelectorAll('.cell_output img')].map(
     (img) => [img.getAttribute('src'), img.getBoundingClientRect().width, img.naturalWidth])"""
 
 
@@ -247,6 +249,7 @@ def test_page_on_a_phone(site, browser, name):
     assert not sideways, f"{name} scrolls sideways on a phone:\n" + "\n".join(sideways)
     assert not latex, f"{name} shows raw LaTeX: {latex}"
     assert not small, f"{name}: figures too small to read on a phone: {small}"
+    assert figures or name.split("/")[-1] not in ARTICLES, f"{name}: no figure found: has the page's markup changed?"
 
 
 # --------------------------------------------------------------------------- menus and disk

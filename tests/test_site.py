@@ -54,6 +54,34 @@ def _assigned_text(script: str) -> str:
 
 
 @slow
+def test_every_figure_has_alt_text_and_a_caption(site):
+    """Every plot on a page is a <figure> with a caption, and its image's alt text says what the plot
+    shows (the cell's mystnb metadata), never the image's file path (which a screen reader reads out)."""
+    figures = 0
+    for page in _toc_pages():
+        text = (site / f"{page}.html").read_text()
+        for img in re.findall(r"<img\b[^>]*>", text):
+            src = re.search(r'src="([^"]*)"', img)
+            if not src or "_images/" not in src.group(1):
+                continue  # the logo and icons
+            figures += 1
+            alt = html.unescape((re.search(r'alt="([^"]*)"', img) or [None, ""])[1])
+            assert len(alt.split()) >= 8 and "_images/" not in alt and not alt.endswith((".svg", ".png")), \
+                f"{page}: an image whose alt text is not a description: {img[:200]}"
+            where = text.index(img)
+            opened, closed = text.rfind("<figure", 0, where), text.rfind("</figure>", 0, where)
+            assert opened > closed, f"{page}: an image outside a <figure>: {alt[:80]}"
+            end = text.index("</figure>", where)
+            assert "<figcaption" in text[where:end], f"{page}: a figure without a caption: {alt[:80]}"
+        # a cell's figure metadata wraps every displayed output: a table shown in a figure's cell
+        # becomes a figure too (with the plot's caption), so a figure cell shows only its plot
+        for body in re.findall(r"<figure\b[^>]*>(.*?)</figure>", text, re.S):
+            assert "<img" in body, f"{page}: a figure with no image (an output displayed in a figure's cell?): " \
+                                   f"{' '.join(re.sub(r'<[^>]+>', ' ', body).split())[:100]}"
+    assert figures >= 16, f"only {figures} figures found on the pages"
+
+
+@slow
 def test_every_deeper_section_says_so_on_the_page(site):
     """A section marked ``% deeper`` in the source (off the short path; tokemb.reading) shows a
     visible mark under its heading (book/_ext/deeper_marks.py): a comment alone never reaches the page."""

@@ -54,9 +54,9 @@
   const MIN_FIGURE_SCALE = 0.62;
 
   function keepFiguresLegible() {
-    document.querySelectorAll(".cell_output > img").forEach((img) => {
+    document.querySelectorAll(".cell_output img").forEach((img) => {  // (inside its <figure>)
       if (!img.naturalWidth) return;
-      const box = img.parentElement;
+      const box = img.closest(".cell_output");
       img.style.width = "";
       img.style.maxWidth = "";
       const least = Math.round(img.naturalWidth * MIN_FIGURE_SCALE);
@@ -87,7 +87,7 @@
 
     markScrollableMaths();
     keepFiguresLegible();
-    document.querySelectorAll(".cell_output > img").forEach((img) => {
+    document.querySelectorAll(".cell_output img").forEach((img) => {
       if (!img.complete) img.addEventListener("load", keepFiguresLegible, { once: true });
     });
     let timer = null;
