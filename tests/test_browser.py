@@ -207,6 +207,34 @@ VISIBLE_TEXT = """() => {
 FIGURES = """() => [...document.querySelectorAll('.cell_output img')].map(
     (img) => [img.getAttribute('src'), img.getBoundingClientRect().width, img.naturalWidth])"""
 
+#: With every dropdown open: each table or figure wider than the box that holds it can be
+#: reached (the box scrolls, not clips), by keyboard (a tab stop), is named for a screen reader,
+#: and has a visible line above it saying it scrolls sideways (site.js).
+SCROLL_BOXES = r"""async () => {
+    document.querySelectorAll('.bd-article details').forEach((d) => { d.open = true; });
+    await new Promise((done) => setTimeout(done, 400));
+    const out = [];
+    for (const el of document.querySelectorAll('.bd-article table, .bd-article .cell_output img')) {
+        if (!el.offsetParent) continue;
+        let box = el.parentElement;
+        while (box && box !== document.body && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+        if (!box || box === document.body) continue;
+        const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+        if (r.right <= b.right + 1 && r.left >= b.left - 1) continue;
+        const words = el.innerText.replace(/\s+/g, " ").trim().slice(0, 40);
+        const what = el.tagName === 'IMG' ? 'figure' : `table "${words}"`;
+        if (['hidden', 'clip'].includes(getComputedStyle(box).overflowX)) {
+            out.push(`${what} is cut off by a box that does not scroll`); continue;
+        }
+        if (box.tabIndex < 0) out.push(`${what} scrolls in a box with no tab stop`);
+        if (!box.getAttribute('aria-label')) out.push(`${what} scrolls in a box with no name`);
+        const hint = box.previousElementSibling;
+        if (!hint || !hint.classList.contains('scroll-hint') || !hint.offsetParent)
+            out.push(`${what} scrolls with no line saying so`);
+    }
+    return out;
+}"""
+
 
 def _tick_label_points(svg: Path) -> tuple[float, float]:
     """(width of the SVG's viewBox, smallest tick-label font size), both in SVG units."""
@@ -224,13 +252,15 @@ def _tick_label_points(svg: Path) -> tuple[float, float]:
 
 @pytest.mark.parametrize("name", toc_pages())
 def test_page_on_a_phone(site, browser, name):
-    """At 390 px: no sideways scrolling, no raw LaTeX, figures with legible tick labels."""
+    """At 390 px: no sideways scrolling, no raw LaTeX, figures with legible tick labels, and every
+    wide table or figure reachable and announced (SCROLL_BOXES)."""
     path = site / f"{name}.html"
     page = _open(browser, path.as_uri(), viewport=PHONE)
     page.wait_for_timeout(300)  # site.js sizes the figures once their images have loaded
     sideways = page.evaluate(SIDEWAYS)
     latex = sorted({m.group(0) for text in page.evaluate(VISIBLE_TEXT) for m in RAW_LATEX.finditer(text)})
     figures = page.evaluate(FIGURES)
+    boxes = page.evaluate(SCROLL_BOXES)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}-phone.png"), full_page=False)
     problems = page.problems
@@ -250,6 +280,7 @@ def test_page_on_a_phone(site, browser, name):
     assert not latex, f"{name} shows raw LaTeX: {latex}"
     assert not small, f"{name}: figures too small to read on a phone: {small}"
     assert figures or name.split("/")[-1] not in ARTICLES, f"{name}: no figure found: has the page's markup changed?"
+    assert not boxes, f"{name} on a phone, with its dropdowns open:\n" + "\n".join(sorted(set(boxes)))
 
 
 # --------------------------------------------------------------------------- menus and disk

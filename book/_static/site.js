@@ -11,6 +11,9 @@
  * 4. A figure is never shrunk below MIN_FIGURE_SCALE of its natural size (where 11 pt tick
  *    labels would fall under 9 px, as on a phone): it keeps that width and its output box
  *    scrolls sideways instead (with a tab stop).
+ * 5. Every box that holds a table or a figure wider than itself (in a dropdown or not) says
+ *    so: a line above it ("scrolls sideways"), a tab stop and a name for screen readers, so
+ *    the hidden columns or panels can be reached by touch, mouse and keyboard alike.
  */
 "use strict";
 (() => {
@@ -68,6 +71,38 @@
     });
   }
 
+  const SCROLL_BOXES = ".bd-article .pst-scrollable-table-container, .bd-article .output.text_html, "
+    + ".bd-article .cell_output.figure-scroll";
+
+  function markScrollBoxes() {
+    document.querySelectorAll(SCROLL_BOXES).forEach((box) => {
+      const kind = box.querySelector("img") ? "figure" : box.querySelector("table") ? "table" : null;
+      const hint = box.previousElementSibling?.classList.contains("scroll-hint") ? box.previousElementSibling : null;
+      const wide = kind !== null && box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1;
+      if (!wide) {
+        if (box.dataset.scrollBox) {
+          box.removeAttribute("role");
+          box.removeAttribute("aria-label");
+          if (!box.classList.contains("figure-scroll")) box.removeAttribute("tabindex");
+          delete box.dataset.scrollBox;
+        }
+        hint?.remove();
+        return;
+      }
+      box.dataset.scrollBox = kind;
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", `${kind === "figure" ? "Figure" : "Table"}, scrolls sideways`);
+      if (!hint) {
+        const line = document.createElement("p");
+        line.className = "scroll-hint";
+        line.setAttribute("aria-hidden", "true");  // the box's own name says it
+        line.textContent = `This ${kind} is wider than the screen: scroll it sideways \u2192`;
+        box.before(line);
+      }
+    });
+  }
+
   function ready() {
     document.querySelectorAll("a.btn-download-notebook-button").forEach((link) => {
       link.removeAttribute("target");
@@ -85,15 +120,17 @@
       results.parentNode.insertBefore(note, results);
     }
 
-    markScrollableMaths();
-    keepFiguresLegible();
+    const layOut = () => { markScrollableMaths(); keepFiguresLegible(); markScrollBoxes(); };
+    layOut();
     document.querySelectorAll(".cell_output img").forEach((img) => {
-      if (!img.complete) img.addEventListener("load", keepFiguresLegible, { once: true });
+      if (!img.complete) img.addEventListener("load", layOut, { once: true });
     });
+    // a dropdown's table is measured when the dropdown opens (closed, it has no width)
+    document.querySelectorAll(".bd-article details").forEach((d) => d.addEventListener("toggle", layOut));
     let timer = null;
     window.addEventListener("resize", () => {
       clearTimeout(timer);
-      timer = setTimeout(() => { markScrollableMaths(); keepFiguresLegible(); }, 200);
+      timer = setTimeout(layOut, 200);
     });
   }
 
