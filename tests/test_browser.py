@@ -319,6 +319,57 @@ def test_menu_buttons_open_the_chapter_list_and_contents_on_a_phone(site, browse
     assert not problems, problems
 
 
+def _tab_to(page, selector: str, presses: int = 80) -> bool:
+    """Press Tab until the element matching ``selector`` has the focus (as a keyboard user would)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("(sel) => document.activeElement?.matches(sel) ?? false", selector):
+            return True
+    return False
+
+
+def test_header_buttons_show_and_keep_keyboard_focus(site, browser):
+    """Every header button reached by Tab shows a focus ring; the colour-mode switch pressed from the
+    keyboard keeps the focus, cycles its modes and says which; on a phone, the menu closed with
+    Escape gives the focus back to its button (the theme blurred these buttons: focus fell to <body>)."""
+    url = (site / "book" / "static_embeddings.html").as_uri()
+    page = _open(browser, url)
+    rings, modes, spoken, kept = {}, [], [], []
+    for selector in (".bd-header-article .primary-toggle", ".bd-header-article .dropdown-toggle",
+                     ".theme-switch-button"):
+        reached = _tab_to(page, selector)
+        rings[selector] = reached and page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }""")
+    for _ in range(3):  # the focus is on the colour-mode switch
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(150)
+        modes.append(page.evaluate("() => document.documentElement.dataset.mode"))
+        kept.append(page.evaluate("() => document.activeElement.matches('.theme-switch-button')"))
+        spoken.append(page.evaluate("() => document.querySelector('[aria-live=polite].visually-hidden')?.textContent"))
+    problems = page.problems
+    page.context.close()
+
+    phone = _open(browser, url, viewport=PHONE)
+    menu = ".bd-header-article .primary-toggle"
+    reached = _tab_to(phone, menu)
+    phone.keyboard.press("Enter")
+    phone.wait_for_timeout(300)
+    opened = phone.evaluate("() => document.querySelector('#pst-primary-sidebar-modal')?.open ?? false")
+    phone.keyboard.press("Escape")
+    phone.wait_for_timeout(300)
+    back = phone.evaluate("(sel) => document.activeElement.matches(sel)", menu)
+    problems += phone.problems
+    phone.context.close()
+
+    assert all(rings.values()), f"header buttons without a focus ring: {[s for s, r in rings.items() if not r]}"
+    assert all(kept), f"the colour-mode switch lost the focus after a key press: {kept}"
+    assert len(set(modes)) == 3, f"three presses should go through the three colour modes: {modes}"
+    assert all(s and s.startswith("Colour mode: ") and m in s for s, m in zip(spoken, modes)), spoken
+    assert reached and opened and back, (f"phone menu: reached by Tab {reached}, opened by Enter {opened}, "
+                                         f"focus back on the button after Escape {back}")
+    assert not problems, problems
+
+
 def test_menu_button_folds_the_sidebar_on_a_desktop(site, browser):
     page = _open(browser, (site / "book" / "static_embeddings.html").as_uri())
     chapters = ".bd-sidebar-primary a[href$='tokenization.html']"

@@ -14,6 +14,11 @@
  * 5. Every box that holds a table or a figure wider than itself (in a dropdown or not) says
  *    so: a line above it ("scrolls sideways"), a tab stop and a name for screen readers, so
  *    the hidden columns or panels can be reached by touch, mouse and keyboard alike.
+ * 6. The keyboard never loses its place in the header. The theme blurs the colour-mode,
+ *    search, menu and contents buttons when they are pressed; pressed from the keyboard,
+ *    focus comes back to the button unless what it opened took it, and when a dialog it
+ *    opened closes (Escape), focus returns to the button that opened it. The colour mode
+ *    a press chose is announced (and named on the button).
  */
 "use strict";
 (() => {
@@ -103,6 +108,40 @@
     });
   }
 
+  const HEADER_BUTTONS = [".theme-switch-button", ".search-button", ".primary-toggle", ".secondary-toggle"];
+
+  function keepHeaderFocus() {
+    let opener = null;
+    const status = document.createElement("p");
+    status.className = "visually-hidden";  // the theme's (Bootstrap's) screen-reader-only class
+    status.setAttribute("aria-live", "polite");
+    document.body.appendChild(status);
+    const modeName = () => {
+      const html = document.documentElement;
+      const mode = html.dataset.mode || "auto";
+      return mode === "auto" ? `auto (as your system: ${html.dataset.theme || "light"})` : mode;
+    };
+    document.querySelectorAll(HEADER_BUTTONS.join(", ")).forEach((button) => {
+      button.addEventListener("click", (event) => {
+        opener = button;
+        if (button.matches(".theme-switch-button")) {
+          setTimeout(() => {
+            status.textContent = `Colour mode: ${modeName()}`;
+            button.setAttribute("aria-label", `Colour mode: ${modeName()}`);
+          }, 0);
+        }
+        if (event.detail !== 0) return;  // a pointer click: nothing to restore
+        setTimeout(() => {
+          const active = document.activeElement;
+          if (!active || active === document.body) button.focus();
+        }, 0);
+      });
+    });
+    document.querySelectorAll("dialog").forEach((dialog) => dialog.addEventListener("close", () => {
+      if (opener && opener.offsetParent !== null) opener.focus();
+    }));
+  }
+
   function ready() {
     document.querySelectorAll("a.btn-download-notebook-button").forEach((link) => {
       link.removeAttribute("target");
@@ -120,6 +159,7 @@
       results.parentNode.insertBefore(note, results);
     }
 
+    keepHeaderFocus();
     const layOut = () => { markScrollableMaths(); keepFiguresLegible(); markScrollBoxes(); };
     layOut();
     document.querySelectorAll(".cell_output img").forEach((img) => {
