@@ -114,14 +114,25 @@ def _open(browser, url: str, dark: bool = False, viewport: dict | None = None, *
     return page
 
 
-def _axe(page) -> list[str]:
-    """Serious and critical accessibility violations axe-core finds in the page as it is now."""
+#: Moderate axe findings that were there before the accessibility pass and are left (the note of
+#: issue 31 says why): the theme's sidebar block outside a landmark at 1280 px, and the heading
+#: order inside two demos. Any other moderate finding fails, as serious and critical ones do.
+KNOWN_MODERATE = {"region": None, "heading-order": ("book/demo_tokenizer_playground", "book/demo_review_search")}
+
+
+def _axe(page, name: str | None = None) -> list[str]:
+    """Accessibility violations axe-core finds in the page as it is now: serious and critical
+    ones, and moderate ones other than KNOWN_MODERATE (for page ``name``)."""
     page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => {
+    found = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-                 .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`);
+        return r.violations.filter(v => ['moderate', 'serious', 'critical'].includes(v.impact))
+                 .map(v => [v.impact, v.id,
+                            `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target})`]);
     }""")
+    return [text for impact, rule, text in found
+            if impact != "moderate" or rule not in KNOWN_MODERATE
+            or not (KNOWN_MODERATE[rule] is None or name in KNOWN_MODERATE[rule])]
 
 
 @pytest.mark.parametrize("name", toc_pages())
@@ -130,7 +141,7 @@ def test_page_in_chromium(site, browser, name):
     page = _open(browser, url)
     broken_images = page.eval_on_selector_all(
         "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
-    result = _axe(page)
+    result = _axe(page, name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     slug = name.replace("/", "_")
     page.screenshot(path=str(SCREENSHOTS / f"{slug}-light.png"), full_page=False)
@@ -142,7 +153,7 @@ def test_page_in_chromium(site, browser, name):
                   "document.documentElement.dataset.mode = 'dark'")
     dark.wait_for_timeout(200)
     dark.screenshot(path=str(SCREENSHOTS / f"{slug}-dark.png"), full_page=False)
-    result += [f"(dark mode) {v}" for v in _axe(dark)]
+    result += [f"(dark mode) {v}" for v in _axe(dark, name)]
     light_frames = dark.evaluate(LIGHT_FRAMES)
     # the site's icons come from the subset of the icon font (book/_ext/icon_font.py); the full
     # font is fetched only for an icon the subset lacks
@@ -261,6 +272,11 @@ def test_page_on_a_phone(site, browser, name):
     latex = sorted({m.group(0) for text in page.evaluate(VISIBLE_TEXT) for m in RAW_LATEX.finditer(text)})
     figures = page.evaluate(FIGURES)
     boxes = page.evaluate(SCROLL_BOXES)
+    violations = _axe(page, name)  # at 390 px with every dropdown open, light ...
+    page.evaluate("document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'")
+    page.wait_for_timeout(150)
+    violations += [f"(dark mode) {v}" for v in _axe(page, name)]  # ... and dark
+    page.evaluate("document.documentElement.dataset.theme = 'light'; document.documentElement.dataset.mode = 'light'")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}-phone.png"), full_page=False)
     problems = page.problems
@@ -281,6 +297,7 @@ def test_page_on_a_phone(site, browser, name):
     assert not small, f"{name}: figures too small to read on a phone: {small}"
     assert figures or name.split("/")[-1] not in ARTICLES, f"{name}: no figure found: has the page's markup changed?"
     assert not boxes, f"{name} on a phone, with its dropdowns open:\n" + "\n".join(sorted(set(boxes)))
+    assert not violations, f"{name} on a phone: accessibility violations:\n" + "\n".join(violations)
 
 
 # --------------------------------------------------------------------------- menus and disk
@@ -331,7 +348,8 @@ def _tab_to(page, selector: str, presses: int = 80) -> bool:
 def test_header_buttons_show_and_keep_keyboard_focus(site, browser):
     """Every header button reached by Tab shows a focus ring; the colour-mode switch pressed from the
     keyboard keeps the focus, cycles its modes and says which; on a phone, the menu closed with
-    Escape gives the focus back to its button (the theme blurred these buttons: focus fell to <body>)."""
+    Escape gives the focus back to its button, as do the contents and search dialogs (the theme blurred
+    these buttons: focus fell to <body>)."""
     url = (site / "book" / "static_embeddings.html").as_uri()
     page = _open(browser, url)
     rings, modes, spoken, kept = {}, [], [], []
@@ -349,24 +367,27 @@ def test_header_buttons_show_and_keep_keyboard_focus(site, browser):
     problems = page.problems
     page.context.close()
 
-    phone = _open(browser, url, viewport=PHONE)
-    menu = ".bd-header-article .primary-toggle"
-    reached = _tab_to(phone, menu)
-    phone.keyboard.press("Enter")
-    phone.wait_for_timeout(300)
-    opened = phone.evaluate("() => document.querySelector('#pst-primary-sidebar-modal')?.open ?? false")
-    phone.keyboard.press("Escape")
-    phone.wait_for_timeout(300)
-    back = phone.evaluate("(sel) => document.activeElement.matches(sel)", menu)
-    problems += phone.problems
-    phone.context.close()
+    dialogs = {}  # each button that opens a dialog on a phone: reached by Tab, opened by Enter, focus back after Escape
+    for button, dialog in ((".bd-header-article .primary-toggle", "#pst-primary-sidebar-modal"),
+                           (".bd-header-article .secondary-toggle", "#pst-secondary-sidebar-modal"),
+                           (".bd-header-article .search-button", "#pst-search-dialog")):
+        phone = _open(browser, url, viewport=PHONE)  # Tab from the top of the page each time
+        reached = _tab_to(phone, button)
+        phone.keyboard.press("Enter")
+        phone.wait_for_timeout(300)
+        opened = phone.evaluate("(sel) => document.querySelector(sel)?.open ?? false", dialog)
+        phone.keyboard.press("Escape")
+        phone.wait_for_timeout(300)
+        dialogs[button] = (reached, opened, phone.evaluate("(sel) => document.activeElement.matches(sel)", button))
+        problems += phone.problems
+        phone.context.close()
 
     assert all(rings.values()), f"header buttons without a focus ring: {[s for s, r in rings.items() if not r]}"
     assert all(kept), f"the colour-mode switch lost the focus after a key press: {kept}"
     assert len(set(modes)) == 3, f"three presses should go through the three colour modes: {modes}"
     assert all(s and s.startswith("Colour mode: ") and m in s for s, m in zip(spoken, modes)), spoken
-    assert reached and opened and back, (f"phone menu: reached by Tab {reached}, opened by Enter {opened}, "
-                                         f"focus back on the button after Escape {back}")
+    assert all(all(steps) for steps in dialogs.values()), \
+        f"on a phone, (reached by Tab, opened by Enter, focus back on the button after Escape): {dialogs}"
     assert not problems, problems
 
 

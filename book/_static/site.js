@@ -96,7 +96,7 @@
       }
       box.dataset.scrollBox = kind;
       box.tabIndex = 0;
-      box.setAttribute("role", "region");
+      box.setAttribute("role", "group");  // named, but not a landmark: a page may have many
       box.setAttribute("aria-label", `${kind === "figure" ? "Figure" : "Table"}, scrolls sideways`);
       if (!hint) {
         const line = document.createElement("p");
