@@ -554,6 +554,7 @@ async function mount(root, data) {
       toks.trained.setMerges(Number(slider.value));
       mergeLabelBox.textContent =
         `${slider.value} of ${slider.max} merges; the last one learned: ${mergeLabel(toks.trained, Number(slider.value))}`;
+      slider.setAttribute("aria-valuetext", mergeLabelBox.textContent);  // a screen reader hears this, not "500"
     }
     for (const [name, row] of Object.entries(rows)) {
       if (textChanged || (mergesChanged && name === "trained")) row.show(toks[name].encode(text));

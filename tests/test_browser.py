@@ -464,12 +464,15 @@ def test_tokenizer_playground_keeps_up_with_10000_characters(site, browser):
     page.wait_for_function(f"({counts_js})().trained === {expected_500}", timeout=20_000)
     kept = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.tp-box')].map(
         (b) => [b.dataset.tok, b.querySelector('.tp-tokens').firstElementChild.dataset.mark === '1']))""")
+    spoken = page.evaluate("() => document.getElementById('tp-slider').getAttribute('aria-valuetext')")
     problems = page.problems
     page.context.close()
     assert counts == expected, f"token counts for 10,000 characters: page {counts}, Python {expected}"
     assert "ZWJ" in zwj, "the zero-width joiner token is not shown by name"
     assert kept == {"gpt2": True, "cl100k_base": True, "o200k_base": True, "bert": True, "trained": kept["trained"]}, \
         f"a slider step redrew rows other than the trained BPE's: {kept}"
+    assert spoken and spoken.startswith("500 of ") and "the last one learned" in spoken, \
+        f"the slider should announce what it shows, not only a number: {spoken!r}"
     assert not problems, problems
 
 
