@@ -182,15 +182,18 @@ function mountLive(root, data) {
                               placeholder: "e.g. the pill gave me headaches" });
   root.appendChild(query);
   const status = el("div", { class: "rs-status", role: "status", "aria-live": "polite" },
-                    "The model loads when you first click in a box.");
+                    "The model loads when you first focus a box (click it, or Tab to it).");
   const bar = el("progress", { max: "1", value: "0", "aria-label": "loading the model", hidden: "" });
   const statusText = el("span");
   status.replaceChildren(bar, document.createTextNode(" "), statusText);
-  statusText.textContent = "The model loads when you first click in a box.";
+  statusText.textContent = "The model loads when you first focus a box (click it, or Tab to it).";
   root.appendChild(status);
   const note = el("div", { class: "rs-note", "aria-live": "polite" });
   root.appendChild(note);
-  const list = el("ol", { class: "rs-hits", "aria-live": "polite" });
+  // a screen reader hears one line per search (how many reviews came back), not five reviews per keystroke
+  const found = el("p", { class: "rs-found visually-hidden", "aria-live": "polite" });
+  root.appendChild(found);
+  const list = el("ol", { class: "rs-hits" });
   root.appendChild(list);
 
   const pair = el("div", { class: "rs-pair" });
@@ -268,6 +271,7 @@ function mountLive(root, data) {
       li.appendChild(el("div", { class: "rs-text" }, shorten(r.text, 220)));
       list.appendChild(li);
     }
+    found.textContent = hits.length ? hits.length + " closest reviews are listed below the box." : "";
   }
 
   let latestPair = 0;

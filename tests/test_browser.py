@@ -363,7 +363,7 @@ def test_header_buttons_show_and_keep_keyboard_focus(site, browser):
         page.wait_for_timeout(150)
         modes.append(page.evaluate("() => document.documentElement.dataset.mode"))
         kept.append(page.evaluate("() => document.activeElement.matches('.theme-switch-button')"))
-        spoken.append(page.evaluate("() => document.querySelector('[aria-live=polite].visually-hidden')?.textContent"))
+        spoken.append(page.evaluate("() => document.getElementById('colour-mode-status')?.textContent"))
     problems = page.problems
     page.context.close()
 

@@ -82,6 +82,7 @@ def test_empty_long_and_other_scripts(live_page):
     assert "254" in page.inner_text("#review-search-live .rs-note")
     page.fill(BOX, "my skin cleared up after two months")
     page.wait_for_function("document.querySelectorAll('#review-search-live .rs-hits li').length === 5"
+                           " && document.querySelector('#review-search-live .rs-found').textContent.startsWith('5 ')"
                            " && !document.querySelector('#review-search-live .rs-note').textContent", timeout=30_000)
     page.fill("#review-search-live-a", "I could not sleep at all")
     page.fill("#review-search-live-b", "insomnia every night")

@@ -114,6 +114,7 @@
     let opener = null;
     const status = document.createElement("p");
     status.className = "visually-hidden";  // the theme's (Bootstrap's) screen-reader-only class
+    status.id = "colour-mode-status";
     status.setAttribute("aria-live", "polite");
     document.body.appendChild(status);
     const modeName = () => {
@@ -123,7 +124,7 @@
     };
     document.querySelectorAll(HEADER_BUTTONS.join(", ")).forEach((button) => {
       button.addEventListener("click", (event) => {
-        opener = button;
+        if (!button.matches(".theme-switch-button")) opener = button;  // the buttons that open a dialog
         if (button.matches(".theme-switch-button")) {
           setTimeout(() => {
             status.textContent = `Colour mode: ${modeName()}`;
@@ -139,6 +140,7 @@
     });
     document.querySelectorAll("dialog").forEach((dialog) => dialog.addEventListener("close", () => {
       if (opener && opener.offsetParent !== null) opener.focus();
+      opener = null;  // a dialog opened later by a shortcut (Ctrl+K) does not send the focus here
     }));
   }
 
