@@ -64,6 +64,11 @@ def _check_number(name: str, expected, reread: str, tol: float = 1e-6):
     assert abs(value - expected) <= tol, f"{name}: not this number — reread {reread}"
 
 
+def _which_of_two(first: bool, second: bool) -> str:
+    """The letter of the questions whose options are "only the first", "only the second", "both", "neither"."""
+    return {(True, False): "a", (False, True): "b", (True, True): "c", (False, False): "d"}[(first, second)]
+
+
 def _letter(name: str, correct: str) -> str:
     """The letter of option ``correct`` of question ``name`` (a failure of the grader if it is none of them)."""
     assert correct in OPTIONS[name], f"the grader's own check failed: {name}'s answer {correct!r} is not an option"
@@ -95,7 +100,7 @@ def test_lossless_on_emoji():
         wordpiece = assets.wordpiece()
         gpt2_ok = gpt2.decode(gpt2.encode(text)) == text
         bert_ok = wordpiece.decode(wordpiece.encode(text, add_special_tokens=False).ids) == text
-        return {(True, False): "a", (False, True): "b", (True, True): "c", (False, False): "d"}[(gpt2_ok, bert_ok)]
+        return _which_of_two(gpt2_ok, bert_ok)
 
     _check_choice("LOSSLESS_ON_EMOJI", expected,
                   "'The families side by side' in the tokenization article (book/tokenization.md)")
@@ -134,8 +139,7 @@ def test_same_vector_for_bank():
         static, contextual = _bank_vectors()
         static_same = bool(np.array_equal(static[0], static[1]))
         contextual_same = bool(np.allclose(contextual[0], contextual[1], atol=1e-6))
-        return {(True, False): "a", (False, True): "b", (True, True): "c", (False, False): "d"}[
-            (static_same, contextual_same)]
+        return _which_of_two(static_same, contextual_same)
 
     _check_choice("SAME_VECTOR_FOR_BANK", expected,
                   "'Static vs contextual: the same word in different senses' (book/contextual_embeddings.md)")

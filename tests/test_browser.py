@@ -120,6 +120,12 @@ def _open(browser, url: str, dark: bool = False, viewport: dict | None = None, *
 KNOWN_MODERATE = {"region": None, "heading-order": ("book/demo_tokenizer_playground", "book/demo_review_search")}
 
 
+def _set_mode(page, mode: str) -> None:
+    """Put the page in the theme's ``light`` or ``dark`` mode, as its colour switch does."""
+    page.evaluate("(mode) => { document.documentElement.dataset.theme = mode; "
+                  "document.documentElement.dataset.mode = mode; }", mode)
+
+
 def _axe(page, name: str | None = None) -> list[str]:
     """Accessibility violations axe-core finds in the page as it is now: serious and critical
     ones, and moderate ones other than KNOWN_MODERATE (for page ``name``)."""
@@ -149,8 +155,7 @@ def test_page_in_chromium(site, browser, name):
     page.context.close()
 
     dark = _open(browser, url, dark=True)
-    dark.evaluate("document.documentElement.dataset.theme = 'dark'; "
-                  "document.documentElement.dataset.mode = 'dark'")
+    _set_mode(dark, "dark")
     dark.wait_for_timeout(200)
     dark.screenshot(path=str(SCREENSHOTS / f"{slug}-dark.png"), full_page=False)
     result += [f"(dark mode) {v}" for v in _axe(dark, name)]
@@ -273,10 +278,10 @@ def test_page_on_a_phone(site, browser, name):
     figures = page.evaluate(FIGURES)
     boxes = page.evaluate(SCROLL_BOXES)
     violations = _axe(page, name)  # at 390 px with every dropdown open, light ...
-    page.evaluate("document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'")
+    _set_mode(page, "dark")
     page.wait_for_timeout(150)
     violations += [f"(dark mode) {v}" for v in _axe(page, name)]  # ... and dark
-    page.evaluate("document.documentElement.dataset.theme = 'light'; document.documentElement.dataset.mode = 'light'")
+    _set_mode(page, "light")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '_')}-phone.png"), full_page=False)
     problems = page.problems

@@ -124,12 +124,13 @@
     };
     document.querySelectorAll(HEADER_BUTTONS.join(", ")).forEach((button) => {
       button.addEventListener("click", (event) => {
-        if (!button.matches(".theme-switch-button")) opener = button;  // the buttons that open a dialog
         if (button.matches(".theme-switch-button")) {
           setTimeout(() => {
             status.textContent = `Colour mode: ${modeName()}`;
             button.setAttribute("aria-label", `Colour mode: ${modeName()}`);
           }, 0);
+        } else {
+          opener = button;  // the other three open a dialog
         }
         if (event.detail !== 0) return;  // a pointer click: nothing to restore
         setTimeout(() => {
