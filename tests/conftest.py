@@ -25,18 +25,20 @@ def pytest_cmdline_main(config):
 
     A run that picks tests with ``-m`` or ``-k`` (the quick tier is ``-m "not slow"``) stays in
     one process: it has no site build to overlap, and its modules share the models one
-    process has loaded. ``-n N`` or ``--dist`` on the command line decide for themselves;
-    ``-n 0`` runs everything in one process. A learner's ``pytest autograder`` never loads
-    this file (it grades in child processes of its own).
+    process has loaded. ``-n N`` on the command line sets the number of workers (the modules
+    are still handed out as below; ``-n 0`` runs everything in one process), and ``--dist``
+    hands out tests its own way. A learner's ``pytest autograder`` never loads this file (it
+    grades in child processes of its own).
     """
     option = config.option
-    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist") or option.dist != "no":
         return
-    if option.numprocesses is not None or option.dist != "no":
-        return  # the command line chose
-    if option.markexpr or option.keyword or option.usepdb or option.collectonly or (os.cpu_count() or 1) < 2:
+    if option.numprocesses is None:
+        if option.markexpr or option.keyword or option.usepdb or option.collectonly or (os.cpu_count() or 1) < 2:
+            return
+        option.numprocesses = WORKERS
+    elif option.numprocesses == 0:
         return
-    option.numprocesses = WORKERS
     option.dist = "loadscope"
     config.stash[SPLIT_BY_MODULE] = True
     # One math thread per process, inherited by the workers and all they start (the site

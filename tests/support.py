@@ -29,6 +29,24 @@ class GradingRun:
     def with_outcome(self, outcome: str) -> list[str]:
         return [case for case, result in self.cases.items() if result == outcome]
 
+    def report(self) -> str:
+        """The score report: everything from its heading on (there must be one)."""
+        assert "SCORE REPORT" in self.output, self.output[-3000:]
+        return self.output[self.output.rindex("SCORE REPORT"):]
+
+    def fix_lines(self) -> list[str]:
+        """The report's ✗ entries, each joined back into one line (the report wraps them)."""
+        entries, current = [], None
+        for line in self.report().splitlines():
+            if line.startswith("  ✗ "):
+                current = [line.strip()]
+                entries.append(current)
+            elif current is not None and line.startswith("    ") and not line.startswith("    Hint:"):
+                current.append(line.strip())
+            else:
+                current = None
+        return [" ".join(e) for e in entries]
+
 
 def run_grading(*args: str, root: Path = ROOT, env: dict | None = None, tmp_path: Path) -> GradingRun:
     """Run the learner's grading command (`pytest autograder ...`) and parse its JUnit XML."""
@@ -49,6 +67,13 @@ def run_grading(*args: str, root: Path = ROOT, env: dict | None = None, tmp_path
                     message = node.get("message", "")
             run.cases[name], run.messages[name] = result, message
     return run
+
+
+def grading_durations(tmp_path: Path) -> dict[str, float]:
+    """Seconds per test of the latest :func:`run_grading` in ``tmp_path`` (from its JUnit XML)."""
+    latest = max(tmp_path.glob("grading-*.xml"), key=lambda p: int(p.stem.split("-")[1]))
+    return {f"{c.get('classname')}::{c.get('name')}": float(c.get("time", 0))
+            for c in ET.parse(latest).getroot().iter("testcase")}
 
 
 def toc_pages() -> list[str]:
