@@ -429,8 +429,15 @@ def test_search_from_disk_lists_pages_and_says_why_there_are_no_snippets(site, b
     page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=10_000)
     page.wait_for_timeout(500)
     note = page.inner_text(".search-from-disk-note")
+    # the typed text starts right of the magnifier, which the theme draws over the box's left edge
+    overlap = page.evaluate("""() => {
+        const form = [...document.querySelectorAll('form.bd-search')].find(f => f.getBoundingClientRect().width > 0);
+        const box = form.querySelector('input'), icon = form.querySelector('i').getBoundingClientRect();
+        return icon.right - (box.getBoundingClientRect().left + parseFloat(getComputedStyle(box).paddingLeft));
+    }""")
     problems = page.problems
     page.context.close()
+    assert overlap <= 0, f"the magnifier covers the first {overlap:.0f} px of the search text"
     assert "http.server" in note
     assert not problems, f"searching from disk: {problems}"
 
