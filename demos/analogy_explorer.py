@@ -88,8 +88,8 @@ BODY = """
 </div>
 <div class="ae-row">
   <span class="ae-field"><label for="ae-method">method</label>
-  <select id="ae-method"><option value="3cosadd">3CosAdd (gensim most_similar)</option>
-  <option value="3cosmul">3CosMul (gensim most_similar_cosmul)</option></select></span>
+  <select id="ae-method"><option value="3cosadd">3CosAdd</option>
+  <option value="3cosmul">3CosMul</option></select></span>
   <span class="ae-field"><input type="checkbox" id="ae-exclude" checked>
     <label for="ae-exclude">exclude input words</label></span>
   <span class="ae-field"><label for="ae-k">answers (1–50)</label>

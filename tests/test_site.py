@@ -82,6 +82,28 @@ def test_every_figure_has_alt_text_and_a_caption(site):
 
 
 @slow
+def test_the_root_page_forwards_to_the_landing_page_with_a_title_and_a_link(site):
+    """The site's root index.html (what a host serves for the bare address) is a real page: a
+    screen reader announces its title and language, and a browser that does not follow the
+    refresh still gets a link."""
+    text = (site / "index.html").read_text()
+    assert re.search(r'<html lang="en">', text), text
+    assert re.search(r"<title>Tokens &amp; Embeddings</title>", text), text
+    assert 'http-equiv="Refresh" content="0; url=book/index.html"' in text, text
+    assert '<a href="book/index.html">' in text, text
+    assert (site / "book" / "index.html").exists()
+
+
+@slow
+def test_every_table_header_cell_says_what_its_column_holds(site):
+    """A screen reader reads a column's header before each of its cells: an empty <th> (the
+    landing page's ladder had one over its numbers) reads as nothing."""
+    for page in _toc_pages():
+        for cell in re.findall(r"<th\b[^>]*>(.*?)</th>", (site / f"{page}.html").read_text(), re.S):
+            assert re.sub(r"<[^>]+>|&nbsp;|\s", "", cell), f"{page}: a table header cell with no text"
+
+
+@slow
 def test_every_deeper_section_says_so_on_the_page(site):
     """A section marked ``% deeper`` in the source (off the short path; tokemb.reading) shows a
     visible mark under its heading (book/_ext/deeper_marks.py): a comment alone never reaches the page."""

@@ -17,12 +17,17 @@
    (``tokemb.minilm_onnx.write_browser_assets``, cached) and every review with its vector
    (``demos.review_search.write_live_assets``). They are not in ``html_static_path``:
    the model is a build product, never committed.
-5. After the build, every HTML and CSS file is scanned for anything the browser would load
+5. The site's root ``index.html`` sends the browser to the landing page, as sphinx-external-toc's
+   would, but as a page of its own: a title, ``lang``, and a link for a browser that does not
+   follow the refresh (the toc extension writes only a bare ``<meta>`` tag, and only when no
+   ``index.html`` is there).
+6. After the build, every HTML and CSS file is scanned for anything the browser would load
    from another host (scripts, styles, images, fonts, frames). Each one is a warning, so a
    build with ``-W`` fails instead of publishing a page that breaks offline.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -116,6 +121,30 @@ def _report_remote_assets(app, exception):
                            type="offline", subtype="remote-asset")
 
 
+_REDIRECT = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta http-equiv="Refresh" content="0; url={url}">
+</head>
+<body>
+<p>This book starts at <a href="{url}">{title}</a>.</p>
+</body>
+</html>
+"""
+
+
+def _write_root_redirect(app, exception):
+    """The root ``index.html``: a small page that forwards to the landing page."""
+    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
+        return
+    url = f"{app.config.root_doc}.html"
+    title = html.escape(app.config.html_title or app.config.project)
+    (Path(app.outdir) / "index.html").write_text(
+        _REDIRECT.format(lang=app.config.language or "en", title=title, url=html.escape(url)), encoding="utf-8")
+
+
 def _write_minilm_assets(app, exception):
     """The live review search's files, in ``_static/minilm/`` of the built site."""
     if exception is not None or app.builder.format != "html":
@@ -135,6 +164,7 @@ def setup(app):
     app.connect("html-page-context", _offer_notebook, priority=400)  # before the theme's buttons (501)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _tidy_body)
+    app.connect("build-finished", _write_root_redirect, priority=400)  # before sphinx-external-toc's (500)
     app.connect("build-finished", _write_minilm_assets)
     app.connect("build-finished", _report_remote_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
