@@ -24,11 +24,16 @@ def cosine_similarity(a, b) -> float:
     """Cosine of the angle between two vectors: a·b / (‖a‖ ‖b‖), a float in [-1, 1].
 
     It ignores length and compares direction only, so scaling a vector changes nothing.
+    Rounding can push the cosine of two parallel vectors a hair past 1 (a·b / (‖a‖ ‖b‖) is
+    1.0000000000000002 for [1, 1, 1] with itself), and ``np.arccos`` of that is nan: clip
+    the result to [-1, 1].
 
     Example:
         >>> cosine_similarity([1.0, 0.0], [1.0, 1.0])   # 45 degrees apart
         0.7071067811865475
         >>> cosine_similarity([1, 2, 3], [2, 4, 6])     # same direction, twice as long
+        1.0
+        >>> cosine_similarity([1, 1, 1], [1, 1, 1])     # clipped: never past 1
         1.0
 
     Raises:
@@ -43,7 +48,8 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
     """All pairwise cosines between the rows of ``A`` (n, d) and the rows of ``B`` (m, d).
 
     Returns an (n, m) float array whose entry [i, j] is cosine_similarity(A[i], B[j]).
-    Normalise each row to unit length once, then one matrix product gives every cosine.
+    Normalise each row to unit length once, then one matrix product gives every cosine;
+    clip it to [-1, 1], as :func:`cosine_similarity` does (rounding can pass 1).
 
     Example:
         >>> cosine_similarity_matrix([[1, 0], [0, 2]], [[3, 0], [1, 1], [0, -1]]).round(3)
@@ -99,7 +105,13 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
     Raises:
         KeyError: a word is not in the vocabulary (the message names it).
         ValueError: ``method`` is not "3cosadd" or "3cosmul"; no positive word; k < 1;
-            an input word has an all-zero vector.
+            an input word has an all-zero vector; with "3cosadd", the inputs cancel out
+            (their signed sum is the zero vector, which has no direction to search).
+
+        >>> analogy(toy, ["king"], ["king"])
+        Traceback (most recent call last):
+        ...
+        ValueError: +king −king cancel out: their sum is the zero vector, with no direction for 3CosAdd to search
     """
     raise NotImplementedError("analogy is not implemented yet: scale every vector to unit length, combine "
                               "the inputs (3CosAdd or 3CosMul), rank all words, drop the inputs")

@@ -290,8 +290,9 @@ def nearest_neighbors(query, corpus, k: int = 5, exclude=None) -> list[tuple[int
     ``query`` is one vector (d,) (a (1, d) array is accepted too); ``corpus`` is (n, d).
     Equal scores are ordered by the lower index first. ``exclude`` (an index or a list of
     indices) removes rows from the candidates: pass the query's own index when the query is
-    a corpus item, or it will be its own nearest neighbour. The result matches
-    ``sentence_transformers.util.semantic_search`` (which returns dicts, ``corpus_id``/``score``).
+    a corpus item, or it will be its own nearest neighbour. The neighbours and scores are
+    those of ``sentence_transformers.util.semantic_search`` (which returns dicts,
+    ``corpus_id``/``score``), except that it may order equal scores either way.
 
     Example:
         >>> corpus = [[1, 0], [0, 1], [1, 1], [2, 0]]

@@ -25,11 +25,16 @@ def cosine_similarity(a, b) -> float:
     """Cosine of the angle between two vectors: a·b / (‖a‖ ‖b‖), a float in [-1, 1].
 
     It ignores length and compares direction only, so scaling a vector changes nothing.
+    Rounding can push the cosine of two parallel vectors a hair past 1 (a·b / (‖a‖ ‖b‖) is
+    1.0000000000000002 for [1, 1, 1] with itself), and ``np.arccos`` of that is nan: clip
+    the result to [-1, 1].
 
     Example:
         >>> cosine_similarity([1.0, 0.0], [1.0, 1.0])   # 45 degrees apart
         0.7071067811865475
         >>> cosine_similarity([1, 2, 3], [2, 4, 6])     # same direction, twice as long
+        1.0
+        >>> cosine_similarity([1, 1, 1], [1, 1, 1])     # clipped: never past 1
         1.0
 
     Raises:
@@ -43,7 +48,7 @@ def cosine_similarity(a, b) -> float:
     norm_a, norm_b = np.linalg.norm(a), np.linalg.norm(b)
     if norm_a == 0 or norm_b == 0:
         raise ValueError("cosine_similarity is undefined for a zero vector (it has no direction)")
-    return float(a @ b / (norm_a * norm_b))
+    return float(np.clip(a @ b / (norm_a * norm_b), -1.0, 1.0))
     # END SOLUTION
     # EXERCISE: raise NotImplementedError("cosine_similarity is not implemented yet: divide the dot product by both "
     # EXERCISE:                           "norms")
@@ -53,7 +58,8 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
     """All pairwise cosines between the rows of ``A`` (n, d) and the rows of ``B`` (m, d).
 
     Returns an (n, m) float array whose entry [i, j] is cosine_similarity(A[i], B[j]).
-    Normalise each row to unit length once, then one matrix product gives every cosine.
+    Normalise each row to unit length once, then one matrix product gives every cosine;
+    clip it to [-1, 1], as :func:`cosine_similarity` does (rounding can pass 1).
 
     Example:
         >>> cosine_similarity_matrix([[1, 0], [0, 2]], [[3, 0], [1, 1], [0, -1]]).round(3)
@@ -70,7 +76,7 @@ def cosine_similarity_matrix(A, B) -> np.ndarray:
         raise ValueError(f"A has {A.shape[1]} columns but B has {B.shape[1]}: vectors must have the same dimension")
     # Dividing the (n, m) product by the outer product of the norms gives the same numbers as
     # normalising every row first, without writing a normalised copy of a large corpus per query.
-    return (A @ B.T) / np.outer(norms_a, norms_b)
+    return np.clip((A @ B.T) / np.outer(norms_a, norms_b), -1.0, 1.0)
     # END SOLUTION
     # EXERCISE: raise NotImplementedError("cosine_similarity_matrix is not implemented yet: scale every row to length "
     # EXERCISE:                           "1 once; then one matrix product gives every cosine")
@@ -132,7 +138,13 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
     Raises:
         KeyError: a word is not in the vocabulary (the message names it).
         ValueError: ``method`` is not "3cosadd" or "3cosmul"; no positive word; k < 1;
-            an input word has an all-zero vector.
+            an input word has an all-zero vector; with "3cosadd", the inputs cancel out
+            (their signed sum is the zero vector, which has no direction to search).
+
+        >>> analogy(toy, ["king"], ["king"])
+        Traceback (most recent call last):
+        ...
+        ValueError: +king −king cancel out: their sum is the zero vector, with no direction for 3CosAdd to search
     """
     # BEGIN SOLUTION
     words, matrix, index = _table(vectors)
@@ -149,7 +161,8 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
     for w, i in zip(positive + negative, ids_pos + ids_neg):
         if norms[i] == 0:
             raise ValueError(f"{w!r} has an all-zero vector: it has no direction, so no cosine")
-    scores = _analogy_scores(matrix, norms, ids_pos, ids_neg, method)
+    signed = " ".join([f"+{w}" for w in positive] + [f"−{w}" for w in negative])
+    scores = _analogy_scores(matrix, norms, ids_pos, ids_neg, method, signed)
     banned = set(ids_pos + ids_neg) if exclude_inputs else set()
     return [(words[i], float(scores[i])) for i in _top(scores, int(k), banned)]
     # END SOLUTION
@@ -158,13 +171,17 @@ def analogy(vectors, positive, negative, k=5, method="3cosadd", exclude_inputs=T
 
 
 # BEGIN SOLUTION
-def _analogy_scores(matrix, norms, ids_pos, ids_neg, method) -> np.ndarray:
-    """One score per vocabulary word (−inf for all-zero rows)."""
+def _analogy_scores(matrix, norms, ids_pos, ids_neg, method, signed: str) -> np.ndarray:
+    """One score per vocabulary word (−inf for all-zero rows); ``signed`` names the inputs
+    (``+king +woman −man``) in the error when 3CosAdd's inputs cancel out."""
     safe = np.where(norms == 0, 1.0, norms)
     unit = lambda i: matrix[i] / norms[i]  # noqa: E731
     if method == "3cosadd":
         mean = (sum(unit(i) for i in ids_pos) - sum((unit(i) for i in ids_neg), np.zeros(matrix.shape[1])))
         mean = mean / (len(ids_pos) + len(ids_neg))
+        if np.linalg.norm(mean) < 1e-12:  # e.g. the same word as positive and negative
+            raise ValueError(f"{signed} cancel out: their sum is the zero vector, with no direction for 3CosAdd "
+                             "to search")
         mean = mean / np.linalg.norm(mean)
         scores = matrix @ mean / safe
     else:

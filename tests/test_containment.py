@@ -314,6 +314,20 @@ def test_a_broken_building_block_is_named_in_the_lines_that_inherit_it(tmp_path)
     assert report.count("Hint:") == 1 and "Hint: left to right, non-overlapping" in report, report
 
 
+@containment
+def test_an_unclipped_cosine_is_not_penalised_for_rounding(tmp_path):
+    """The solutions clip cosines to [-1, 1] (rounding gives 1.0000000000000002 for [1, 1, 1] with
+    itself); a learner who leaves the clip out is off only by rounding and loses no point."""
+    root = _copy_project(tmp_path, exercises_from="solutions")
+    path = root / "exercises" / "static_embeddings.py"
+    _edit(path, "return float(np.clip(a @ b / (norm_a * norm_b), -1.0, 1.0))",
+          "return float(a @ b / (norm_a * norm_b))")
+    _edit(path, "return np.clip((A @ B.T) / np.outer(norms_a, norms_b), -1.0, 1.0)",
+          "return (A @ B.T) / np.outer(norms_a, norms_b)")
+    run = run_grading("autograder/test_static_embeddings.py", "-k", "cosine", root=root, tmp_path=tmp_path)
+    assert len(run.cases) >= 4 and set(run.cases.values()) == {"passed"}, run.output[-3000:]
+
+
 # The quick tier's containment case (two tests of one chapter graded: about 3 s).
 def test_a_mutable_default_argument_is_named(tmp_path):
     """The learner review's case: read_analogy_questions(questions, found=[]) keeps every earlier
