@@ -253,13 +253,15 @@ SCROLL_BOXES = r"""async () => {
 
 
 def _tick_label_points(svg: Path) -> tuple[float, float]:
-    """(width of the SVG's viewBox, smallest tick-label font size), both in SVG units."""
+    """(width of the SVG's viewBox, smallest tick-label font size), both in SVG units; a
+    label's parts (``tspan``: the exponent of 10², drawn smaller) count too."""
     root = ET.parse(svg).getroot()
     width = float(root.get("viewBox").split()[2])
     sizes = []
+    svg_text = ("{http://www.w3.org/2000/svg}text", "{http://www.w3.org/2000/svg}tspan")
     for group in root.iter("{http://www.w3.org/2000/svg}g"):
         if re.match(r"[xy]tick_\d+$", group.get("id") or ""):
-            for text in group.iter("{http://www.w3.org/2000/svg}text"):
+            for text in (element for element in group.iter() if element.tag in svg_text):
                 size = re.search(r"font-size:\s*([\d.]+)px", text.get("style") or "")
                 if size and (text.text or "").strip():
                     sizes.append(float(size.group(1)))

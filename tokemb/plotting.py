@@ -55,6 +55,9 @@ def use_book_style() -> None:
         # cell edges kept sharp: far smaller than resampling it at RASTER_DPI
         "image.interpolation": "none",
         "legend.frameon": False,
+        # a log axis reads 0.01 ... 100000, not 10⁻² ... 10⁵: an exponent is drawn at 70% of the
+        # label's size, which a phone's scaled-down figure took under 7 px
+        "axes.formatter.min_exponent": 6,
     })
     _show_figures_as_svg()
 
