@@ -162,6 +162,14 @@
       results.parentNode.insertBefore(note, results);
     }
 
+    // The chapter sidebar (a wide screen's left column) is a landmark of its own: the theme's
+    // <div> left its first item, the book's title link, outside every landmark (axe: region).
+    const sidebar = document.getElementById("pst-primary-sidebar");
+    if (sidebar && !sidebar.hasAttribute("role")) {
+      sidebar.setAttribute("role", "complementary");
+      sidebar.setAttribute("aria-label", "Book: title, search and chapters");
+    }
+
     keepHeaderFocus();
     const layOut = () => { markScrollableMaths(); keepFiguresLegible(); markScrollBoxes(); };
     layOut();
