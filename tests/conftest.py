@@ -16,6 +16,10 @@ WORKERS = 2
 #: so the site is built once; being the largest group, they start first.
 SITE_MODULES = ("tests/test_browser.py", "tests/test_demo_review_search_live.py", "tests/test_site.py")
 SPLIT_BY_MODULE = pytest.StashKey[bool]()
+#: The math-thread settings the workers run with (one thread each), and the environment
+#: variable that names those this conftest set, so that the site build can drop them.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+SET_HERE = "TOKEMB_TESTS_SET_THREADS"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -41,11 +45,12 @@ def pytest_cmdline_main(config):
         return
     option.dist = "loadscope"
     config.stash[SPLIT_BY_MODULE] = True
-    # One math thread per process, inherited by the workers and all they start (the site
-    # build's kernels, grading children): two processes that each spin two threads on two
-    # cores waste much of both.
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
+    # One math thread per worker, inherited by what it starts (grading children): two
+    # processes that each spin two threads on two cores waste much of both. The site build
+    # is the exception (see `site`).
+    set_here = [name for name in THREAD_VARIABLES if name not in os.environ]
+    os.environ.update({name: "1" for name in set_here})
+    os.environ[SET_HERE] = ",".join(set_here)
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
@@ -81,10 +86,15 @@ def site(tmp_path_factory) -> Path:
     if os.environ.get("TOKEMB_SITE"):
         return Path(os.environ["TOKEMB_SITE"])
     out = tmp_path_factory.mktemp("site")
+    # The build keeps every math thread: from an empty cache it embeds, exports and fine-tunes
+    # for minutes, and it is the longest chain of the run (measured from an empty cache, two
+    # workers: the whole suite 17 min 16 s with a one-thread build).
+    env = {name: value for name, value in os.environ.items()
+           if name not in os.environ.get(SET_HERE, "").split(",")}
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--all", "-W", "-n", "--keep-going",
          "--path-output", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=1800,
+        cwd=ROOT, capture_output=True, text=True, timeout=1800, env=env,
     )
     log = proc.stdout + proc.stderr
     (out / "build.log").write_text(log)

@@ -252,7 +252,8 @@ def test_a_result_of_the_wrong_kind_gets_its_own_line(tmp_path):
     _edit(root / "exercises" / "static_embeddings.py",
           "    return weights / weights.sum()", "    print(weights / weights.sum())")
     _edit(root / "exercises" / "static_embeddings.py",
-          "    return float(a @ b / (norm_a * norm_b))", "    return np.array([a @ b / (norm_a * norm_b)])")
+          "    return float(np.clip(a @ b / (norm_a * norm_b), -1.0, 1.0))",
+          "    return np.array([a @ b / (norm_a * norm_b)])")
     _edit(root / "exercises" / "tokenization.py", "    return _split(text, _special_splitter(special_tokens))",
           "    return (piece for piece in _split(text, _special_splitter(special_tokens)))")
     static = "autograder/test_static_embeddings.py::"
@@ -435,7 +436,7 @@ MISTAKES = [
      [("`explain_split` (exercises/tokenization.py, line", "runs a loop that never ends", "`symbols` = ",
        "`steps` keeps growing", "does a loop keep appending?")]),
     ("M7-cosine-matrix-scales-only-A", "static_embeddings.py",
-     "    return (A @ B.T) / np.outer(norms_a, norms_b)", "    return (A @ B.T) / norms_a[:, None]",
+     "    return np.clip((A @ B.T) / np.outer(norms_a, norms_b), -1.0, 1.0)", "    return (A @ B.T) / norms_a[:, None]",
      "cosine_matrix or read_analogy_questions", None,
      [("all pairwise cosines in one matrix", "got [[", "expected [[")]),
     ("M8-analogy-keeps-the-input-words", "static_embeddings.py",
