@@ -16,10 +16,6 @@ WORKERS = 2
 #: so the site is built once; being the largest group, they start first.
 SITE_MODULES = ("tests/test_browser.py", "tests/test_demo_review_search_live.py", "tests/test_site.py")
 SPLIT_BY_MODULE = pytest.StashKey[bool]()
-#: The math-thread settings the workers run with (one thread each), and the environment
-#: variable that names those this conftest set, so that the site build can drop them.
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-SET_HERE = "TOKEMB_TESTS_SET_THREADS"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -30,7 +26,7 @@ def pytest_cmdline_main(config):
     From an empty cache (``$TOKEMB_CACHE``, as CI runs it, or a first run) it stays in one
     process: the site build, which runs first there, computes the embeddings, the ONNX export
     and the fine-tunes every later test reads; in two workers both compute them at once
-    (measured from an empty cache: 16 and 17 min in two workers, about 15–16 in one). A run
+    (measured from an empty cache: 17 and 20.5 min in two workers, about 15–16 in one). A run
     that picks tests with ``-m`` or ``-k`` (the quick tier is ``-m "not slow"``) stays in one
     process too: it has no site build to overlap, and its modules share the models one
     process has loaded. ``-n N`` on the command line sets the number of workers (the modules
@@ -51,12 +47,11 @@ def pytest_cmdline_main(config):
         return
     option.dist = "loadscope"
     config.stash[SPLIT_BY_MODULE] = True
-    # One math thread per worker, inherited by what it starts (grading children): two
-    # processes that each spin two threads on two cores waste much of both. The site build
-    # is the exception (see `site`).
-    set_here = [name for name in THREAD_VARIABLES if name not in os.environ]
-    os.environ.update({name: "1" for name in set_here})
-    os.environ[SET_HERE] = ",".join(set_here)
+    # One math thread per process, inherited by the workers and all they start (the site
+    # build's kernels, grading children): two processes that each spin two threads on two
+    # cores waste much of both. (9 min 29 s warm, as measured, was with this setting.)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
 
 
 def _derived_files_cached() -> bool:
@@ -101,15 +96,10 @@ def site(tmp_path_factory) -> Path:
     if os.environ.get("TOKEMB_SITE"):
         return Path(os.environ["TOKEMB_SITE"])
     out = tmp_path_factory.mktemp("site")
-    # The build keeps every math thread: from an empty cache it embeds, exports and fine-tunes
-    # for minutes, and it is the longest chain of the run (measured from an empty cache, two
-    # workers: the whole suite 17 min 16 s with a one-thread build).
-    env = {name: value for name, value in os.environ.items()
-           if name not in os.environ.get(SET_HERE, "").split(",")}
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "--all", "-W", "-n", "--keep-going",
          "--path-output", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=1800, env=env,
+        cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )
     log = proc.stdout + proc.stderr
     (out / "build.log").write_text(log)
