@@ -194,7 +194,11 @@ class _Child:
         self.results.touch()
         self._events = _Events(self.results)
         env = {**os.environ, "GRADE": seam.target(), RESULTS: str(self.results), FAULTS: str(self.faults),
-               STOPPED: json.dumps(self.stopped)}
+               STOPPED: json.dumps(self.stopped),
+               # no third-party pytest plugin in the child: it needs none, each costs start-up
+               # time (nbmake and anyio: about 1 s), and one that reorders or reruns tests
+               # (pytest-randomly, pytest-rerunfailures) would change a score between runs
+               "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
         if self.one_thread:  # children side by side: one thread each, or torch's and BLAS's pools fight for the cores
             env = {**{name: "1" for name in _THREAD_POOLS}, **env}
         shown = self.config.option.capture == "no"  # -s: the learner's prints go to the terminal

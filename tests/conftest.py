@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import EARLY_GRADINGS, ROOT, start_gradings
 
 #: Worker processes for the whole suite (pytest-xdist). CI and most contributors have 2
 #: cores, and the suite is mostly one busy process at a time: two workers fill both.
@@ -72,6 +73,35 @@ def pytest_collection_modifyitems(items):
     if strays:
         raise pytest.UsageError(f"{strays[0]} needs the built site: move it into one of "
                                 f"{', '.join(SITE_MODULES)} (tests/conftest.py)")
+
+
+_EARLY_FOLDER = pytest.StashKey[tempfile.TemporaryDirectory]()
+
+
+def pytest_collection_finish(session):
+    """In a one-process run (the quick tier), start the quick gradings of tests/test_grading.py
+    now: two processes that run beside the other modules' tests (the main process keeps one
+    core busy) instead of after them, about 10 s less. The workers of a parallel run already
+    fill both cores: there each grading starts when its test needs it."""
+    config = session.config
+    if hasattr(config, "workerinput") or config.stash.get(SPLIT_BY_MODULE, False) or config.option.collectonly:
+        return
+    wanted = {item.callspec.params["graded"] for item in session.items
+              if "graded" in getattr(getattr(item, "callspec", None), "params", {})
+              and item.get_closest_marker("slow") is None}
+    if wanted:
+        folder = config.stash[_EARLY_FOLDER] = tempfile.TemporaryDirectory(prefix="early-grading-")
+        config.stash[EARLY_GRADINGS] = {chapters: start_gradings(chapters, Path(folder.name, str(i)))
+                                        for i, chapters in enumerate(sorted(wanted))}
+
+
+def pytest_sessionfinish(session):
+    """Wait for early gradings no test read (a run stopped by -x or Ctrl-C), then remove their files."""
+    for runs in session.config.stash.get(EARLY_GRADINGS, {}).values():
+        for future in runs.values():
+            future.exception()  # waits; the run's own timeout bounds it
+    if _EARLY_FOLDER in session.config.stash:
+        session.config.stash[_EARLY_FOLDER].cleanup()
 
 
 @pytest.fixture(scope="session")

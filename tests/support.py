@@ -9,12 +9,18 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 
+from autograder.chapters import CHAPTERS
+
 ROOT = Path(__file__).resolve().parents[1]
+#: Gradings started before the tests that read them (tests/conftest.py), by the chapters graded.
+EARLY_GRADINGS = pytest.StashKey[dict]()
 
 
 @dataclass
@@ -67,6 +73,19 @@ def run_grading(*args: str, root: Path = ROOT, env: dict | None = None, tmp_path
                     message = node.get("message", "")
             run.cases[name], run.messages[name] = result, message
     return run
+
+
+def start_gradings(chapters: tuple[str, ...], tmp_path: Path) -> dict[str, Future]:
+    """Start grading ``chapters`` of the solutions and of the untouched stubs, side by side (one
+    process each, one per core); returns {"solutions": future, "stubs": future} of GradingRun."""
+    targets = ["autograder"] if chapters == tuple(CHAPTERS) else [f"autograder/test_{c}.py" for c in chapters]
+    (tmp_path / "sol").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "stubs").mkdir(parents=True, exist_ok=True)
+    pool = ThreadPoolExecutor(2)
+    runs = {"solutions": pool.submit(run_grading, *targets, "--grade", "solutions", tmp_path=tmp_path / "sol"),
+            "stubs": pool.submit(run_grading, *targets, tmp_path=tmp_path / "stubs")}
+    pool.shutdown(wait=False)  # the threads end with their subprocesses
+    return runs
 
 
 def grading_durations(tmp_path: Path) -> dict[str, float]:

@@ -45,6 +45,9 @@ def test_wordpiece_is_unpadded_bert():
     assert assets.wordpiece().get_vocab_size() == 30522
 
 
+# Loading MiniLM imports sentence-transformers, torch and transformers (about 8 s in a fresh
+# process, more than any unit test here): a whole-model load, so the full suite's.
+@pytest.mark.slow
 def test_minilm_embeds_and_is_cached():
     model = assets.minilm()
     assert model is assets.minilm()
@@ -52,6 +55,7 @@ def test_minilm_embeds_and_is_cached():
     assert vec.shape == (1, 384)
 
 
+@pytest.mark.slow  # loads MiniLM (see above)
 def test_model_table_agrees_with_the_shipped_models():
     """tokemb.models states each shipped model's dimension and maximum input; the loaded models say."""
     minilm = models.by_key("minilm")

@@ -27,10 +27,11 @@ MODULES = sorted(
     for name in (package.__name__, *(m for _, m, _ in pkgutil.walk_packages(package.__path__, package.__name__ + ".")))
     if not name.split(".")[-1].startswith(("test_", "conftest"))
 )
-#: Examples that run a whole model over many texts: the full suite's (``slow``), with the reason.
+#: Examples that load or run a whole model: the full suite's (``slow``), with the reason.
 SLOW = {
     "tokemb.minilm_onnx": "exports MiniLM to int8 ONNX on a cold cache",
     "demos.review_search": "embeds the page's 150 reviews on a cold cache",
+    "solutions.contextual_embeddings": "loads MiniLM: sentence-transformers, torch and transformers (about 8 s)",
 }
 
 

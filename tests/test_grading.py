@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import ast
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from support import ROOT, run_grading
+from support import EARLY_GRADINGS, ROOT, start_gradings
 
 from autograder.chapters import CHAPTERS, TITLES  # the one list of chapters, in ladder order
 
 #: The chapter the quick tier grades through the real grader (its solutions and stubs take
-#: about 10 s); the full suite grades every chapter with the same checks.
+#: about 10 s; in a one-process run tests/conftest.py starts them before the first test, so
+#: they run beside the other modules); the full suite grades every chapter with the same checks.
 QUICK_CHAPTER = "static_embeddings"
 
 
@@ -25,18 +25,13 @@ def graded(request) -> tuple[str, ...]:
     return request.param
 
 
-def _targets(chapters: tuple[str, ...]) -> list[str]:
-    return ["autograder"] if chapters == tuple(CHAPTERS) else [f"autograder/test_{c}.py" for c in chapters]
-
-
 @pytest.fixture(scope="module")
-def graded_runs(graded, tmp_path_factory) -> dict:
+def graded_runs(graded, request, tmp_path_factory) -> dict:
     """The solutions and the untouched stubs, graded side by side (two processes: one per core)."""
-    with ThreadPoolExecutor(2) as pool:
-        solutions = pool.submit(run_grading, *_targets(graded), "--grade", "solutions",
-                                tmp_path=tmp_path_factory.mktemp("sol"))
-        stubs = pool.submit(run_grading, *_targets(graded), tmp_path=tmp_path_factory.mktemp("stubs"))
-        return {"solutions": solutions.result(), "stubs": stubs.result()}
+    runs = request.config.stash.get(EARLY_GRADINGS, {}).pop(graded, None)
+    if runs is None:
+        runs = start_gradings(graded, tmp_path_factory.mktemp("grading"))
+    return {name: future.result() for name, future in runs.items()}
 
 
 @pytest.fixture(scope="module")
