@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 
 import pytest
 
-from autograder import causes, limits, processes, results
+from autograder import causes, limits, processes, results, verdicts
 from autograder.chapters import CHAPTERS, MVU_ITEMS, TITLES
 from autograder.seam import TARGETS, ExerciseImportError, graded_call, install_import_guard, target
 
@@ -70,7 +70,7 @@ def pytest_configure(config):
     debugging = config.getoption("usepdb", False) or config.getoption("trace", False)
     mode = "child" if os.environ.get(processes.RESULTS) else "in-process" if debugging else "parent"
     config.stash[MODE] = mode
-    watchdog = limits.Watchdog(int(MEMORY_GB * limits.GB))
+    watchdog = limits.Watchdog(int(MEMORY_GB * verdicts.GB))
     wanted = PER_TEST_SECONDS > 0 or MEMORY_GB > 0  # both 0: no limits at all (for measuring)
     config.stash[WATCHDOG] = watchdog if watchdog.enabled and wanted and mode == "child" else None
     if config.stash[WATCHDOG] is not None:
@@ -100,7 +100,7 @@ def pytest_report_header(config):
     if config.stash[MODE] == "in-process":
         return f"{what}: in this process (debugging), no limits"
     time_limit = f"{PER_TEST_SECONDS:g} s (a few tests allow more)" if PER_TEST_SECONDS else "no time limit"
-    memory = f"{limits.gigabytes(MEMORY_GB * limits.GB)} of memory" if MEMORY_GB else "no memory limit"
+    memory = f"{verdicts.gigabytes(MEMORY_GB * verdicts.GB)} of memory" if MEMORY_GB else "no memory limit"
     return f"{what}: each chapter in a process of its own; limits per test: {time_limit}, {memory}"
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import limits, seam
+from autograder import limits, seam, verdicts
 
 RESULTS = "GRADE_CHILD_RESULTS"  # the child's results file ($ set only in a child)
 FAULTS = "GRADE_CHILD_FAULTS"  # where the child's faulthandler writes a crash's stack
@@ -52,7 +52,7 @@ def memory_grace(cap: int) -> int:
     """How far past its memory limit a test may grow the child before the parent ends it: the
     child's own check stops Python code within a tenth of a second of the limit, so only one
     call that keeps allocating without returning to Python (``list(itertools.count())``) gets here."""
-    return min(cap // 2, limits.GB)
+    return min(cap // 2, verdicts.GB)
 
 
 def graded_frame(frame) -> tuple[str, str] | None:
@@ -300,7 +300,7 @@ class _Child:
         if self.stuck is not None:
             where, what, limit = self.stuck
             if what == "memory":
-                return (f"{_at(where)} used more than {limits.gigabytes(limit)} of memory (the limit per test) "
+                return (f"{_at(where)} used more than {verdicts.gigabytes(limit)} of memory (the limit per test) "
                         "inside one call that could not be stopped, so its process was ended — one built-in "
                         "call that keeps building, such as list(itertools.count())?")
             return (f"too slow: {_at(where)} was still inside one call {limit + grace(limit):g} s after the "
