@@ -27,7 +27,6 @@ import csv
 import hashlib  # EXERCISE: import hashlib  # noqa: F401  (embed: a SHA-256 cache key)
 import os  # EXERCISE: import os  # noqa: F401  (embed: os.replace puts the finished cache file in place)
 import random
-import re  # SOLUTION
 import tempfile  # EXERCISE: import tempfile  # noqa: F401  (embed: write the cache file under a temporary name)
 import warnings  # EXERCISE: import warnings  # noqa: F401  (compare_models: warn that a model was skipped)
 from collections import Counter
@@ -733,66 +732,10 @@ def _label_batches(labels: list, batch_size: int, rng: random.Random) -> list[li
 
 # --------------------------------------------------------------------------- the book's measurements
 # Not part of the exercise: what the book's pages use to compare retrievers on the same
-# queries (lexical and word-vector baselines, ranking by a precomputed score matrix,
-# per-query metrics, bootstrap intervals) and to cache a fine-tuned model between builds.
-
-_BASELINES = ("tfidf", "bm25", "glove")
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
-def _with_empty_rows(C, Q=None):
-    """A text with no known word has a zero vector and no direction. Give such rows a private
-    extra dimension, so their cosine with every other text is exactly 0 (ties then go to the
-    lower index), instead of an error.
-
-    >>> C, Q = _with_empty_rows(np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[0.0, 0.0]]))
-    >>> C.tolist(), Q.tolist()
-    ([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]], [[0.0, 0.0, 0.0, 1.0]])
-    """
-    C = np.hstack([C, (np.linalg.norm(C, axis=1) == 0)[:, None], np.zeros((len(C), 1))])
-    if Q is not None:
-        Q = np.hstack([Q, np.zeros((len(Q), 1)), (np.linalg.norm(Q, axis=1) == 0)[:, None]])
-    return C, Q
-
-
-def _glove_bag(texts, average: bool = True) -> np.ndarray:
-    """Sum (or average) the GloVe 6B 50d vectors of each text's lowercase in-vocabulary words.
-
-    >>> _glove_bag(["Insomnia", "zzqx"]).shape, bool(_glove_bag(["zzqx"]).any())
-    ((2, 50), False)
-    """
-    kv = assets.glove()
-    out = np.zeros((len(texts), kv.vector_size))
-    for i, text in enumerate(texts):
-        ids = [kv.key_to_index[w] for w in _WORD.findall(text.lower()) if w in kv.key_to_index]
-        if ids:
-            out[i] = kv.vectors[ids].mean(0) if average else kv.vectors[ids].sum(0)
-    return out
-
-
-def _tfidf_vectors(corpus_texts, query_texts=None):
-    """TF-IDF rows (scikit-learn, fitted on the corpus: sublinear tf, words in at least 2 texts,
-    English stop words removed) for the corpus and the queries, zero rows made safe."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vec = TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english").fit(corpus_texts)
-    Q = vec.transform(query_texts).toarray() if query_texts else None
-    return _with_empty_rows(vec.transform(corpus_texts).toarray(), Q)
-
-
-def _bm25_scores(corpus_texts, query_texts):
-    """BM25 score of every query against every corpus text (``bm25s`` with its defaults, English
-    stop words removed): an array (queries, corpus), and the index (its k1, b and method)."""
-    import bm25s
-
-    index = bm25s.BM25()
-    index.index(bm25s.tokenize(list(corpus_texts), stopwords="en", show_progress=False), show_progress=False)
-    rows = []
-    for tokens in bm25s.tokenize(list(query_texts), stopwords="en", show_progress=False, return_ids=False):
-        ids = index.get_tokens_ids(tokens)  # words the corpus never uses cannot score
-        rows.append(index.get_scores(ids) if ids else np.zeros(len(corpus_texts)))
-    return np.array(rows).reshape(len(rows), len(corpus_texts)), index
-
+# queries with the exercise's metrics (ranking by a precomputed score matrix, the baselines of
+# tokemb.baselines, per-query metrics) and to cache a fine-tuned model between builds. (The
+# baselines themselves and the bootstrap interval, which need nothing of this file, are in
+# tokemb.baselines and tokemb.stats.)
 
 def _evaluate_scores(scores, query_labels, corpus_labels, k: int = 5, exclude_self: bool = False) -> dict:
     """:func:`evaluate_retrieval` for a precomputed score matrix (queries, corpus), higher is
@@ -816,17 +759,20 @@ def _evaluate_scores(scores, query_labels, corpus_labels, k: int = 5, exclude_se
 def _evaluate_retriever(retriever, corpus_texts, corpus_labels, query_texts=None, query_labels=None,
                         k: int = 5) -> dict:
     """Evaluate one retriever on one query set: a model for :func:`embed` (``"minilm"``, ``"e5"``
-    or a ``SentenceTransformer``) or a baseline from ``_BASELINES`` (``"tfidf"``, ``"bm25"``,
+    or a ``SentenceTransformer``) or a baseline of ``tokemb.baselines`` (``"tfidf"``, ``"bm25"``,
     ``"glove"``). Without ``query_texts`` every corpus text is a query against the others; with
     them, those queries (embedded with ``role="query"``) against the corpus."""
+    from tokemb import baselines
+
     own = query_texts is None
     if retriever == "bm25":
-        scores, _ = _bm25_scores(corpus_texts, corpus_texts if own else query_texts)
+        scores, _ = baselines.bm25_scores(corpus_texts, corpus_texts if own else query_texts)
         return _evaluate_scores(scores, corpus_labels if own else query_labels, corpus_labels, k=k, exclude_self=own)
     if retriever == "tfidf":
-        C, Q = _tfidf_vectors(corpus_texts, None if own else query_texts)
+        C, Q = baselines.tfidf_vectors(corpus_texts, None if own else query_texts)
     elif retriever == "glove":
-        C, Q = _with_empty_rows(_glove_bag(corpus_texts), None if own else _glove_bag(query_texts))
+        C, Q = baselines.with_empty_rows(baselines.glove_bag(corpus_texts),
+                                         None if own else baselines.glove_bag(query_texts))
     else:
         C = embed(corpus_texts, retriever)
         Q = None if own else embed(query_texts, retriever, role="query")
@@ -850,21 +796,6 @@ def _per_query(result: dict, query_labels, corpus_labels) -> dict:
         precision.append(precision_at_k(labels, query_labels[qi], k))
         rr.append(mean_reciprocal_rank([labels], [query_labels[qi]]))
     return {"precision": np.array(precision), "reciprocal_rank": np.array(rr)}
-
-
-def _bootstrap_interval(values, confidence: float = 0.95, n_resamples: int = 10_000, seed: int = 0) -> tuple:
-    """Percentile bootstrap interval for the mean of ``values`` (one number per query): draw the
-    queries with replacement ``n_resamples`` times, take each draw's mean, and keep the middle
-    ``confidence`` of those means. For a paired comparison, pass the per-query differences.
-
-    >>> _bootstrap_interval([0.0, 1.0] * 50)      # a mean of 0.5 from 100 coin flips
-    (0.4, 0.6)
-    """
-    values = np.asarray(values, dtype=np.float64)
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, len(values), size=(n_resamples, len(values)))].mean(axis=1)
-    low, high = np.quantile(means, [(1 - confidence) / 2, (1 + confidence) / 2])
-    return float(low), float(high)
 
 
 def _fine_tune_cached(texts, labels, seed: int = 0, epochs: int = 1, batch_size: int = 16):

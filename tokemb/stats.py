@@ -10,6 +10,9 @@ design and the size:
   one observed.
 - :func:`t_interval`: the t interval of the mean difference (Student, n - 1 degrees of freedom).
 
+With many queries (the 150 review queries of the exercise), :func:`bootstrap_interval` gives
+a percentile bootstrap interval of a mean, or of a mean paired difference.
+
 >>> d = [0.2, -0.2, -0.2, 0.0, -0.4, -0.6, 0.0, -0.2]
 >>> round(sign_flip_p(d), 3)
 0.156
@@ -60,3 +63,20 @@ def t_interval(differences, confidence: float = 0.95) -> tuple[float, float]:
         raise ValueError("a t interval needs at least two differences")
     half = stats.t.ppf(0.5 + confidence / 2, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
     return float(d.mean() - half), float(d.mean() + half)
+
+
+def bootstrap_interval(values, confidence: float = 0.95, n_resamples: int = 10_000,
+                       seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval for the mean of ``values`` (one number per query): draw the
+    queries with replacement ``n_resamples`` times, take each draw's mean, and keep the middle
+    ``confidence`` of those means. For a paired comparison, pass the per-query differences.
+    The same ``seed`` gives the same interval.
+
+    >>> bootstrap_interval([0.0, 1.0] * 50)      # a mean of 0.5 from 100 coin flips
+    (0.4, 0.6)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), size=(n_resamples, len(values)))].mean(axis=1)
+    low, high = np.quantile(means, [(1 - confidence) / 2, (1 + confidence) / 2])
+    return float(low), float(high)
