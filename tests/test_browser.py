@@ -6,17 +6,21 @@ screenshot in light and in dark mode (kept in artifacts/screenshots/); in dark m
 output keeps a light frame. On a 390 px phone: nothing makes the page scroll sideways, no raw
 LaTeX is left in the text, and figure tick labels are at least 8.5 px tall. The menu buttons
 open the chapter list and the contents on a phone and fold the sidebar on a desktop. From disk,
-the notebook download saves the notebook and search explains the missing snippets. The demos:
+the notebook download saves the notebook and search explains the missing snippets; served over
+http, search quotes each found page's prose. The demos:
 typed input, the playground with 10,000 characters, the analogy map after an error and with
 the built-in examples. Internal links and anchors are checked on the HTML files. Skipped, with
 the reason, where Chromium is absent. (Timings are measured by `python -m benchmarks`.)
 """
 from __future__ import annotations
 
+import functools
 import re
 import shutil
+import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -330,6 +334,22 @@ def _shown_after(page, action, selector: str) -> bool:
     return _visible(page, selector)
 
 
+def test_back_to_top_pill_only_where_it_covers_little(site, browser):
+    """The theme's floating "Back to top" pill shows on a phone held upright after scrolling back
+    up; on a short screen (a phone held sideways, high zoom) it would cover a line of text: there
+    it is not shown."""
+    shown = {}
+    for name, viewport in (("upright", PHONE), ("sideways", {"width": PHONE["height"], "height": PHONE["width"]})):
+        page = _open(browser, (site / "book" / "tokenization.html").as_uri(), viewport=viewport)
+        page.mouse.wheel(0, 3000)
+        page.wait_for_timeout(400)
+        page.mouse.wheel(0, -300)  # scrolling back up is what calls the pill
+        page.wait_for_timeout(600)
+        shown[name] = _visible(page, "#pst-back-to-top")
+        page.context.close()
+    assert shown == {"upright": True, "sideways": False}, shown
+
+
 def test_menu_buttons_open_the_chapter_list_and_contents_on_a_phone(site, browser):
     page = _open(browser, (site / "book" / "static_embeddings.html").as_uri(), viewport=PHONE)
     chapters = ".bd-sidebar-primary a[href$='tokenization.html'], dialog a[href$='tokenization.html']"
@@ -446,6 +466,47 @@ def test_search_from_disk_lists_pages_and_says_why_there_are_no_snippets(site, b
     assert overlap <= 0, f"the magnifier covers the first {overlap:.0f} px of the search text"
     assert "http.server" in note
     assert not problems, f"searching from disk: {problems}"
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The built site served over http on a free local port, as `python -m http.server` does."""
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_served_search_quotes_each_pages_prose(served, browser):
+    """Served, the search page quotes a snippet of every page it found, from the page's text:
+    not from the print-only table of contents the theme keeps at the top of the main element
+    (the word "Contents" is in no page's prose; before site.js dropped that block, 8 of the 31
+    snippets for these queries began with it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console: {msg.text}"))
+    page.on("pageerror", lambda err: problems.append(f"page error: {err}"))
+    page.on("request", lambda req: req.url.startswith((served, *LOCAL_SCHEMES))
+            or problems.append(f"request to another host: {req.url}"))
+    snippets = {}
+    for query in ("cosine", "token", "embedding"):
+        page.goto(f"{served}/search.html?q={query}", wait_until="load")
+        page.wait_for_function("""() => {
+            const found = document.querySelectorAll('#search-results li').length;
+            return found > 0 && document.querySelectorAll('#search-results li p.context').length === found;
+        }""", timeout=20_000)
+        snippets[query] = page.eval_on_selector_all("#search-results li p.context", "ps => ps.map(p => p.textContent)")
+    context.close()
+    assert not problems, problems
+    for query, texts in snippets.items():
+        assert len(texts) >= 3, (query, texts)
+        quoting_contents = [t[:120] for t in texts if "Contents" in t]
+        assert not quoting_contents, f"{query!r}: snippets quote the table of contents: {quoting_contents}"
 
 
 # --------------------------------------------------------------------------- demos respond to input

@@ -19,6 +19,9 @@
  *    focus comes back to the button unless what it opened took it, and when a dialog it
  *    opened closes (Escape), focus returns to the button that opened it. The colour mode
  *    a press chose is announced (and named on the button).
+ * 7. Search snippets quote the page's prose. Sphinx quotes the text of a found page's main
+ *    element, where the theme keeps a print-only table of contents before the title: many
+ *    snippets began "Contents Overview ...". That block is dropped before quoting.
  */
 "use strict";
 (() => {
@@ -108,6 +111,18 @@
     });
   }
 
+  const NOT_QUOTED = ".onlyprint, .bd-header-article, .bd-sidebar-secondary";  // not the page's prose
+
+  function quoteProseInSearchSnippets() {
+    if (typeof Search === "undefined" || typeof Search.htmlToText !== "function") return;
+    const quote = Search.htmlToText;
+    Search.htmlToText = (htmlString, anchor) => {
+      const doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(NOT_QUOTED).forEach((el) => el.remove());
+      return quote(doc.documentElement.outerHTML, anchor);
+    };
+  }
+
   const HEADER_BUTTONS = [".theme-switch-button", ".search-button", ".primary-toggle", ".secondary-toggle"];
 
   function keepHeaderFocus() {
@@ -153,6 +168,7 @@
     });
 
     const results = document.getElementById("search-results");
+    if (results && !fromDisk) quoteProseInSearchSnippets();
     if (fromDisk && results) {
       const note = document.createElement("p");
       note.className = "search-from-disk-note";
