@@ -66,3 +66,25 @@ def test_mvu_checks_are_split_by_where_they_stand():
     on = sorted(label for label in lines["Going deeper"] if label not in OFF_PATH)
     assert not off, f"checks off the short path listed under Check yourself: {off}"
     assert not on, f"checks on the short path listed under Going deeper: {on}"
+
+
+def test_words_seen_counts_what_a_short_path_reader_passes():
+    """The box's second figure (code and outputs included) counts a built page's visible text:
+    code and tables count; a deeper section (nested ones too), a dropdown and a hidden code
+    cell (both a <details>) do not. The HTML is shaped as myst-nb and sphinx-design write it."""
+    body = """
+    <section id="a"><h2>Alpha beta<a class="headerlink" href="#a">#</a></h2>
+      <p>One two three.</p>
+      <div class="cell docutils container"><div class="cell_input"><pre>x = f(y)</pre></div>
+        <div class="cell_output"><table><tr><th>word</th><td>7</td></tr></table></div></div>
+      <div class="cell tag_hide-input"><details class="hide above-input"><summary>Show code</summary>
+        <pre>hidden code here</pre></details><div class="cell_output"><pre>out put</pre></div></div>
+      <details class="sd-dropdown"><summary>Answer</summary><p>folded answer text</p></details>
+      <section id="b"><h3>Gamma</h3><p class="deeper-mark"><strong>Deeper</strong>: skip</p>
+        <p>not on the path</p>
+        <section id="c"><h4>Delta</h4><p class="deeper-mark">Deeper</p><p>nor this</p></section>
+      </section>
+      <p>Four.</p>
+    </section>"""
+    # Alpha beta / One two three / x f y / word 7 / out put / Four
+    assert reading.words_seen(body) == 2 + 3 + 3 + 2 + 2 + 1

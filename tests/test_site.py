@@ -124,6 +124,22 @@ def test_every_deeper_section_says_so_on_the_page(site):
 
 
 @slow
+def test_each_short_path_box_gives_the_time_with_code_and_outputs(site):
+    """The box's minutes count the short path's prose (from the source, before the page runs);
+    its second figure counts what a reader passes there on the built page, code and outputs
+    included (book/_ext/deeper_marks.py fills it). Every article shows code and tables on its
+    short path, so the second figure is larger, and it was filled in."""
+    for article in ARTICLES:
+        page = (site / "book" / f"{article}.html").read_text()
+        box = re.search(r'<div class="[^"]*\btip\b[^"]*">(.*?)</div>', page, re.S).group(1)
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", box)).split())
+        prose = re.search(r"(\d+) min \( ?\d+ with code and outputs\) of the page.s (\d+)", text)
+        seen = re.search(r'<span class="minutes-seen">(\d+)</span>', box)
+        assert prose and seen, f"{article}: {text}"
+        assert int(seen.group(1)) > int(prose.group(1)), f"{article}: {text}"
+
+
+@slow
 def test_site_is_self_contained(site):
     """No page loads anything from another host; search and dark mode are local."""
     remote = re.compile(r"<(?:script|img|iframe)\b[^>]*\bsrc=[\"'](?:https?:)?//"

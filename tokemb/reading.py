@@ -26,6 +26,8 @@ from pathlib import Path
 WORDS_PER_MINUTE = 200
 BOOK_DIR = Path(__file__).resolve().parents[1] / "book"
 _FENCE = re.compile(r"^(`{3,}|:{3,})")
+_WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # inline HTML in the prose: its tags are not read
 
 
 def _lines_with_kind(lines):
@@ -90,6 +92,8 @@ def words_of_prose(markdown: str) -> int:
 
     >>> words_of_prose("{glue:text}`n_docs:,` articles; see {ref}`the units <units>`.")
     5
+    >>> words_of_prose('about <span class="minutes-seen"></span> min, if <b>a</b> < b')
+    6
     """
     lines = markdown.splitlines()
     if lines and lines[0].strip() == "---":  # skip YAML front matter
@@ -97,7 +101,8 @@ def words_of_prose(markdown: str) -> int:
     words = 0
     for line, kind in _lines_with_kind(lines):
         if kind in ("prose", "folded") and not line.strip().startswith(":"):  # ":tags: [...]" options are not prose
-            words += len(re.findall(r"[A-Za-z0-9][\w'’-]*", _ROLE.sub(_as_read, line)))
+            line = line.replace(MINUTES_SEEN, "0")  # filled in with a number, as a glued value is
+            words += len(_WORD.findall(_TAG.sub(" ", _ROLE.sub(_as_read, line))))
     return words
 
 
@@ -149,6 +154,30 @@ def short_path_text(markdown: str) -> str:
     """
     kept = drop_deeper_sections(markdown).splitlines()
     return "\n".join(line for line, kind in _lines_with_kind(kept) if kind != "folded")
+
+
+#: Where a built page shows the minutes of its short path with code and outputs: the article
+#: writes this empty element in its short-path box, the build (book/_ext/deeper_marks.py) fills it.
+MINUTES_SEEN = '<span class="minutes-seen"></span>'
+
+
+def words_seen(body_html: str) -> int:
+    """Words a short-path reader passes on a built page (the HTML of its body): prose, tables,
+    visible code and outputs, but not the sections marked deeper (their ``deeper-mark`` line,
+    book/_ext/deeper_marks.py), nor what is folded: dropdowns and hidden code cells (each a
+    ``<details>``). Words are counted as :func:`words_of_prose` counts them.
+
+    >>> words_seen('<section><p>Two words.</p><pre>x = 1</pre><details><p>folded</p></details>'
+    ...            '<section><p class="deeper-mark">Deeper</p><p>not read</p></section></section>')
+    4
+    """
+    from bs4 import BeautifulSoup  # a dependency of the book's theme (pydata-sphinx-theme)
+
+    soup = BeautifulSoup(body_html, "html.parser")
+    off_path = [mark.find_parent("section") or mark for mark in soup.select("p.deeper-mark")]
+    for element in off_path + soup.select("details, script, style, a.headerlink"):
+        element.extract()  # (extract, not decompose: a nested one may be in the list too)
+    return len(_WORD.findall(soup.get_text(" ")))
 
 
 def deeper_headings(markdown: str) -> list[str]:
