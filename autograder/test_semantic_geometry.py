@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import functools
-import random
 import warnings
 
 import numpy as np
 import pytest
 
 from autograder.feedback import array_result, describe, fail, int_list, numbers, raises, tolerance_for
+from autograder.graded_data import TUNE, graded_reviews
 from autograder.seam import chapter
 from tokemb import assets
 
@@ -31,17 +31,9 @@ def _sg():
 # --------------------------------------------------------------------------- shared data
 
 @functools.cache
-def _subset() -> tuple:
-    """150 reviews drawn with a fixed seed (the same on every run)."""
-    reviews = assets.drug_reviews()
-    picks = sorted(random.Random(2024).sample(range(len(reviews)), 150))
-    return tuple(reviews[i] for i in picks)
-
-
-@functools.cache
 def _reference_vectors() -> np.ndarray:
     """The grader's own MiniLM vectors of the 150 reviews (not your ``embed``)."""
-    texts = [r.text for r in _subset()]
+    texts = [r.text for r in graded_reviews()]
     return assets.minilm().encode(texts, normalize_embeddings=True, convert_to_numpy=True,
                                   show_progress_bar=False).astype(np.float32)
 
@@ -291,7 +283,7 @@ def test_evaluate_retrieval_hand_worked():
                          "float32")
 def test_embed_contract(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
-    texts = [r.text for r in _subset()[:6]]
+    texts = [r.text for r in graded_reviews()[:6]]
     got = array_result(_sg().embed(texts, "minilm"), "embed of 6 texts with MiniLM", (6, 384), np.float32)
     norms = np.linalg.norm(got, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4), f"rows must have length 1 (L2-normalised), got lengths {norms.round(4)}"
@@ -310,7 +302,7 @@ def test_embed_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path / "cache"))
     graded_folder = ROOT / target()
     before = {p: p.stat().st_mtime for p in graded_folder.rglob("*") if "__pycache__" not in p.parts}
-    texts = [r.text for r in _subset()[6:10]]
+    texts = [r.text for r in graded_reviews()[6:10]]
     first = np.asarray(_sg().embed(texts, "minilm"))
     written = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert written, "embed wrote nothing under tokemb.assets.cache_dir('embeddings'): where is the cache?"
@@ -489,7 +481,7 @@ def test_embed_model_instance(tmp_path, monkeypatch):
     from sentence_transformers import SentenceTransformer
 
     monkeypatch.setenv("TOKEMB_CACHE", str(tmp_path))
-    texts = [r.text for r in _subset()[10:14]]
+    texts = [r.text for r in graded_reviews()[10:14]]
     twin = copy.deepcopy(assets.minilm())  # MiniLM's weights in another object
     got = array_result(_sg().embed(texts, twin), "embed of 4 texts with a SentenceTransformer", (4, 384), np.float32)
     agreement = np.sum(got * _reference_vectors()[10:14], axis=1)
@@ -524,21 +516,6 @@ def test_embed_model_instance(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- fine_tune
 
-# A dozen short texts, three labels: one epoch is two small batches, a few seconds on a laptop.
-TUNE = (
-    ("Birth Control", "The pill gave me headaches."),
-    ("Insomnia", "I fall asleep within minutes now."),
-    ("Acne", "My skin cleared up in a month."),
-    ("Birth Control", "Since starting the pill my periods are lighter."),
-    ("Insomnia", "Finally I sleep through the night."),
-    ("Acne", "The cream dried out my face but the pimples are gone."),
-    ("Birth Control", "This pill made me gain weight."),
-    ("Insomnia", "It knocks me out, but I feel groggy in the morning."),
-    ("Acne", "My acne got worse before it got better."),
-    ("Birth Control", "No pregnancy scares since I started the pill."),
-    ("Insomnia", "I used to lie awake until four in the morning."),
-    ("Acne", "Fewer breakouts, but my skin peels."),
-)
 TUNE_LABELS = [label for label, _ in TUNE]
 TUNE_TEXTS = [text for _, text in TUNE]
 
