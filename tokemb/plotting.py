@@ -131,3 +131,34 @@ def annotate_points(ax, xy, labels, fontsize: int = 9) -> None:
     """Write a label beside each 2-D point, nudged so it does not sit on the marker."""
     for (x, y), label in zip(xy, labels):
         ax.annotate(str(label), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=fontsize)
+
+
+def draw_merge_rows(ax, rows, width: int | None = None) -> None:
+    """Draw how BPE splits one word, one row per step, top to bottom: each piece a box as wide
+    as its text, so a merge shows as two boxes joining. ``rows`` is ``[(row label, [piece, ...]),
+    ...]`` with each piece as it should be read (``␣`` for a space); ``width`` (characters) sets
+    the x range, by default the widest row's.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> draw_merge_rows(ax, [("bytes", ["l", "o", "w"]), ("merge 1", ["lo", "w"])])
+    >>> len(ax.patches), [t.get_text() for t in ax.get_yticklabels()]
+    (5, ['bytes', 'merge 1'])
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+
+    for row, (_, pieces) in enumerate(rows):
+        x = 0
+        for j, piece in enumerate(pieces):
+            ax.add_patch(plt.Rectangle((x, -row - 0.4), len(piece), 0.8, facecolor=PALETTE[j % 6], alpha=0.35,
+                                       edgecolor="black", linewidth=0.8))
+            ax.text(x + len(piece) / 2, -row, piece, ha="center", va="center", fontsize=10, family="monospace")
+            x += len(piece)
+    ax.set_yticks([-r for r in range(len(rows))], [label for label, _ in rows])
+    ax.set_xlim(0, width or max(sum(len(p) for p in pieces) for _, pieces in rows))
+    ax.set_ylim(-len(rows) + 0.4, 0.6)
+    ax.set_xticks([])
+    ax.grid(False)
