@@ -16,6 +16,12 @@ WORKERS = 2
 #: The modules whose tests need the built site. They run in one worker, one after another,
 #: so the site is built once; being the largest group, they start first.
 SITE_MODULES = ("tests/test_browser.py", "tests/test_demo_review_search_live.py", "tests/test_site.py")
+SITE_UNIT = "the built site"
+#: The units that take longest after the site (measured: every-chapter grading 3-4 min, the
+#: containment runs about 3, ONNX on all reviews 1.5-2), handed out first: the longest first,
+#: the short modules last, so neither worker is left with a long unit when the other is done.
+LONGEST_FIRST = (SITE_UNIT, "tests/test_grading.py", "tests/test_containment.py", "tests/test_minilm_onnx.py",
+                 "tests/test_minilm_browser.py", "tests/test_doctests.py", "tests/test_demo_tokenizer_playground.py")
 SPLIT_BY_MODULE = pytest.StashKey[bool]()
 
 
@@ -52,15 +58,29 @@ def pytest_cmdline_main(config):
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Hand out whole modules, and SITE_MODULES as one unit (the largest, so it starts first)."""
+    """Hand out whole modules, and SITE_MODULES as one unit; the units in LONGEST_FIRST first
+    (xdist's own order is by number of tests, which says little about time)."""
     if not config.stash.get(SPLIT_BY_MODULE, False):
         return None
+    missing = [unit for unit in LONGEST_FIRST[1:] if not (ROOT / unit).is_file()]
+    if missing:
+        raise pytest.UsageError(f"LONGEST_FIRST in tests/conftest.py names modules that do not exist: {missing}")
+    from collections import OrderedDict
+
     from xdist.scheduler import LoadScopeScheduling
 
     class ByModule(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::")[0]
-            return "the built site" if module in SITE_MODULES else module
+            return SITE_UNIT if module in SITE_MODULES else module
+
+        def _assign_work_unit(self, node) -> None:
+            if not getattr(self, "_ordered", False):  # once, before the first unit is handed out
+                self._ordered = True
+                rank = {unit: i for i, unit in enumerate(LONGEST_FIRST)}
+                units = sorted(self.workqueue, key=lambda unit: rank.get(unit, len(rank)))  # stable
+                self.workqueue = OrderedDict((unit, self.workqueue[unit]) for unit in units)
+            super()._assign_work_unit(node)
 
     return ByModule(config, log)
 
