@@ -179,7 +179,10 @@ class _Child:
     def command(self) -> list[str]:
         option = self.config.option
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:faulthandler",
-               "-o", "addopts=", f"--rootdir={self.config.rootpath}", f"--tb={option.tbstyle}"]
+               "-o", "addopts=", f"--rootdir={self.config.rootpath}", f"--tb={option.tbstyle}",
+               # the child loads no third-party plugin (see start()), so an ini option of one
+               # (the project's own `timeout`) is unknown there: not the learner's concern
+               "-W", "ignore::pytest.PytestConfigWarning"]
         if option.maxfail:
             cmd.append(f"--maxfail={option.maxfail}")
         if option.capture == "no":
