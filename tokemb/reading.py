@@ -228,9 +228,18 @@ def _page_text(page: str | Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def minutes_to_read(words: int) -> int:
+    """Whole minutes to read ``words`` at WORDS_PER_MINUTE, rounded up, at least 1.
+
+    >>> minutes_to_read(0), minutes_to_read(200), minutes_to_read(201)
+    (1, 1, 2)
+    """
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
 def short_path_minutes(page: str | Path) -> int:
     """Whole minutes to read a page's short path (``short_path_text``; at least 1)."""
-    return max(1, math.ceil(words_of_prose(short_path_text(_page_text(page))) / WORDS_PER_MINUTE))
+    return minutes_to_read(words_of_prose(short_path_text(_page_text(page))))
 
 
 def reading_minutes(page: str | Path) -> int:
@@ -239,4 +248,4 @@ def reading_minutes(page: str | Path) -> int:
     ``page`` is a path, or a file name in the book's folder (so a downloaded notebook can
     call ``reading_minutes("tokenization.md")`` from any folder).
     """
-    return max(1, math.ceil(words_of_prose(_page_text(page)) / WORDS_PER_MINUTE))
+    return minutes_to_read(words_of_prose(_page_text(page)))

@@ -14,9 +14,7 @@ HTML (``tokemb.reading.words_seen``).
 """
 from __future__ import annotations
 
-import math
-
-from tokemb.reading import MINUTES_SEEN, WORDS_PER_MINUTE, mark_deeper_sections, words_seen
+from tokemb.reading import MINUTES_SEEN, mark_deeper_sections, minutes_to_read, words_seen
 
 MARK = ('<p class="deeper-mark"><strong>Deeper</strong>: off the short path; '
         "skip it on a first read.</p>")
@@ -30,7 +28,7 @@ def _mark(app, docname, source):
 def _fill_minutes_seen(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
     if MINUTES_SEEN in body:
-        minutes = max(1, math.ceil(words_seen(body) / WORDS_PER_MINUTE))
+        minutes = minutes_to_read(words_seen(body))
         context["body"] = body.replace(MINUTES_SEEN, MINUTES_SEEN.replace("></", f">{minutes}</"))
 
 
