@@ -133,11 +133,10 @@ def annotate_points(ax, xy, labels, fontsize: int = 9) -> None:
         ax.annotate(str(label), (x, y), xytext=(3, 3), textcoords="offset points", fontsize=fontsize)
 
 
-def draw_merge_rows(ax, rows, width: int | None = None) -> None:
+def draw_merge_rows(ax, rows) -> None:
     """Draw how BPE splits one word, one row per step, top to bottom: each piece a box as wide
     as its text, so a merge shows as two boxes joining. ``rows`` is ``[(row label, [piece, ...]),
-    ...]`` with each piece as it should be read (``␣`` for a space); ``width`` (characters) sets
-    the x range, by default the widest row's.
+    ...]`` with each piece as it should be read (``␣`` for a space); the x range is the widest row.
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
@@ -158,7 +157,7 @@ def draw_merge_rows(ax, rows, width: int | None = None) -> None:
             ax.text(x + len(piece) / 2, -row, piece, ha="center", va="center", fontsize=10, family="monospace")
             x += len(piece)
     ax.set_yticks([-r for r in range(len(rows))], [label for label, _ in rows])
-    ax.set_xlim(0, width or max(sum(len(p) for p in pieces) for _, pieces in rows))
+    ax.set_xlim(0, max(sum(len(p) for p in pieces) for _, pieces in rows))
     ax.set_ylim(-len(rows) + 0.4, 0.6)
     ax.set_xticks([])
     ax.grid(False)
